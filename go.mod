@@ -1,0 +1,3 @@
+module github.com/ndchunk/ndchunk
+
+go 1.26
