@@ -16,7 +16,8 @@ type Block struct {
 	Dense
 	alloc *Allocator
 	refs  atomic.Int32
-	size  int // bytes of the backing buffer
+	size  int    // bytes of the backing buffer
+	full  []byte // the backing buffer, returned to the pool
 }
 
 // Retain adds a reference and returns b.
@@ -245,7 +246,7 @@ func (a *Allocator) Alloc(dt DType, shape []int) *Block {
 			buf = alignedBytes(size)
 		}
 	}
-	b := &Block{Dense: Dense{dtype: dt, shape: append([]int(nil), shape...), data: buf[:n:n]}, alloc: a, size: size}
+	b := &Block{Dense: Dense{dtype: dt, shape: append([]int(nil), shape...), data: buf[:n:n]}, alloc: a, size: size, full: buf}
 	b.refs.Store(1)
 	a.allocs.Add(1)
 	live := a.live.Add(int64(size))
@@ -271,8 +272,8 @@ func (a *Allocator) free(b *Block) {
 	if size == 0 {
 		return
 	}
-	buf := b.data[:size:size]
-	b.data = nil
+	buf := b.full
+	b.data, b.full = nil, nil
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	room := int64(unlimitedCache)

@@ -168,6 +168,12 @@ func AutoChunks(shape []int, dt DType, targetBytes int64, storage []int, sizes [
 	for k, i := range auto {
 		left := len(auto) - k
 		ideal := math.Pow(math.Max(elems, 1), 1/float64(left))
+		// Leave room for the storage multiples of the axes still to come.
+		others := 1.0
+		for _, j := range auto[k+1:] {
+			others *= float64(base(j))
+		}
+		ideal = math.Min(ideal, math.Max(elems, 1)/others)
 		length := max(shape[i], 1)
 		b := base(i)
 		var c int

@@ -1,0 +1,70 @@
+# ndchunk build, test and demo entry points.
+#
+#   make demo    build ./bin/ndchunk and run the demo (the main job)
+#   make test    vet, unit/property tests, race detector on the core packages
+#   make bench   kernel and engine benchmarks, ndchunk against Dask side by side
+#
+# Every target installs the system packages it needs (apt-get, with sudo
+# when not root) and sets the cgo flags, so a fresh Debian machine needs
+# nothing else.
+
+SHELL := /bin/bash
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+export PATH := $(dir $(GO)):$(PATH)
+export GOFLAGS ?= -buildvcs=false
+
+# Packages per target. The core engine is pure Go; the benchmark's peer
+# (Dask, NumPy) comes from Debian and runs with /usr/bin/python3.
+PKGS_BUILD := gcc pkg-config
+PKGS_TEST  := $(PKGS_BUILD)
+PKGS_DEMO  := $(PKGS_BUILD) time
+PKGS_BENCH := $(PKGS_BUILD) time python3-numpy python3-dask
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CORE := ./chunk/... ./ops/... ./ndarray/... ./planner/... ./exec/...
+
+.PHONY: all build demo test bench deps-test deps-demo deps-bench check-go vet clean
+
+all: build
+
+# ensure-pkgs installs the Debian packages given that are missing.
+define ensure-pkgs
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+check-go:
+	@$(GO) version >/dev/null 2>&1 || { echo "Go not found: install Go 1.26 (https://go.dev/dl) in /usr/local/go or on PATH" >&2; exit 1; }
+
+deps-test: check-go
+	$(call ensure-pkgs,$(PKGS_TEST))
+deps-demo: check-go
+	$(call ensure-pkgs,$(PKGS_DEMO))
+deps-bench: check-go
+	$(call ensure-pkgs,$(PKGS_BENCH))
+
+build: check-go
+	$(GO) build -o bin/ndchunk ./cmd/ndchunk
+
+demo: deps-demo build
+	/usr/bin/time -f "demo process: peak RSS %M KiB, %e s wall" ./bin/ndchunk demo
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "not gofmt'ed: $$unformatted" >&2; exit 1; fi
+	$(GO) vet ./...
+
+test: deps-test vet
+	$(GO) test -count=1 -timeout 10m ./...
+	$(GO) test -count=1 -race -short -timeout 10m $(CORE)
+
+bench: deps-bench build
+	$(GO) test -run '^$$' -bench . -benchtime 2x -count 3 ./bench/ | tee bench/last-bench.txt
+	./bin/ndchunk bench-core --peers dask
+
+clean:
+	rm -rf bin
