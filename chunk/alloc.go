@@ -18,6 +18,9 @@ type Block struct {
 	refs  atomic.Int32
 	size  int    // bytes of the backing buffer
 	full  []byte // the backing buffer, returned to the pool
+	// shapeBuf holds the shape of blocks of rank <= 4 without another
+	// allocation.
+	shapeBuf [4]int
 }
 
 // Retain adds a reference and returns b.
@@ -246,7 +249,12 @@ func (a *Allocator) Alloc(dt DType, shape []int) *Block {
 			buf = alignedBytes(size)
 		}
 	}
-	b := &Block{Dense: Dense{dtype: dt, shape: append([]int(nil), shape...), data: buf[:n:n]}, alloc: a, size: size, full: buf}
+	b := &Block{Dense: Dense{dtype: dt, data: buf[:n:n]}, alloc: a, size: size, full: buf}
+	if len(shape) <= len(b.shapeBuf) {
+		b.shape = append(b.shapeBuf[:0], shape...)
+	} else {
+		b.shape = append([]int(nil), shape...)
+	}
 	b.refs.Store(1)
 	a.allocs.Add(1)
 	live := a.live.Add(int64(size))

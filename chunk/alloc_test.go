@@ -100,3 +100,21 @@ func TestAllocatorPoolStaysUnderBudget(t *testing.T) {
 		t.Errorf("peaks over budget: %+v", st)
 	}
 }
+
+// TestAllocatorOddSizes reuses buffers whose byte size is not a multiple
+// of 8 (bool, int8 blocks), which once panicked on release.
+func TestAllocatorOddSizes(t *testing.T) {
+	a := NewAllocator(0)
+	for i := 0; i < 3; i++ {
+		b := a.Alloc(Bool, []int{3})
+		if len(b.Bytes()) != 3 {
+			t.Fatalf("len %d", len(b.Bytes()))
+		}
+		b.Release()
+		c := a.Alloc(Int8, []int{5, 1})
+		c.Release()
+	}
+	if st := a.Stats(); st.Live != 0 || st.Reused == 0 {
+		t.Errorf("stats %+v", st)
+	}
+}

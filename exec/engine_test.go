@@ -307,19 +307,3 @@ func TestTaskOrderGolden(t *testing.T) {
 		t.Errorf("sum = %v, %v", res, err)
 	}
 }
-
-// BenchmarkTaskOverhead measures the engine's cost per task on a graph of
-// 100,000 trivial tasks (one-element blocks).
-func BenchmarkTaskOverhead(b *testing.B) {
-	const n = 100000
-	x := ndarray.Ones(chunk.Float64, []int{n}, chunk.Regular(1))
-	y := x.Add(ndarray.Float(1))
-	eng := exec.New(exec.Options{MemoryBudget: 1 << 30})
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := eng.Compute(context.Background(), y); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/task")
-}

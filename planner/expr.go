@@ -406,6 +406,10 @@ func addRegion(list []chunk.Region, r chunk.Region) []chunk.Region {
 // x, not the square spanning them.
 func bind(p *program, r chunk.Region, deps *depSet) *binding {
 	b := &binding{prog: p, region: r, bounds: make([][]chunk.Region, len(p.leaves)), refs: make([][]refBlock, len(p.leaves))}
+	if len(p.leaves) == 0 {
+		// Generated and in-memory leaves need no regions or dependencies.
+		return b
+	}
 	regs := make([][]chunk.Region, len(p.nodes))
 	if r.Size() > 0 {
 		regs[p.root.idx] = []chunk.Region{r}
