@@ -217,30 +217,36 @@ func bytesOf(dt chunk.DType, shape []int) int64 {
 	return (int64(chunk.Size(shape))*int64(dt.Size()) + 7) &^ 7
 }
 
-// scratchBytes projects the tile buffers an evaluator of p allocates: a
-// slot per node and evaluated region (two for shared nodes), strided
-// gathers' bounding boxes, and prefetched source regions (added per task).
+// scratchBytes projects the buffers an evaluator of p allocates: for each
+// node, one slot per distinct region it can be asked for within a tile (the
+// number of paths from the root to it), each as large as the largest region
+// it can be asked for (a tile, or a strided slice's bounding box), plus the
+// gather pieces and the scratch for expanding scalars.
 func (b *builder) scratchBytes(p *program) int64 {
-	tile := int64(b.opts.TileElems) * 8
-	var n int64 = 1 // expand scratch
-	for i, e := range p.nodes {
-		switch e.kind {
-		case exConst:
-			n += 0
-		case exSlice:
-			n += 2 + maxGatherFactor + 1
-		case exReshape:
-			n += 3
-		case exConcat:
-			n += 2
-		default:
-			n++
+	tile := int64(b.opts.TileElems)
+	paths := make([]int64, len(p.nodes))
+	elems := make([]int64, len(p.nodes))
+	paths[p.root.idx], elems[p.root.idx] = 1, tile
+	for k := len(p.nodes) - 1; k >= 0; k-- {
+		e := p.nodes[k]
+		in := elems[e.idx]
+		if e.kind == exSlice {
+			in = maxGatherFactor*elems[e.idx] + tile
 		}
-		if p.uses[i] > 1 {
-			n++
+		for _, ie := range e.inputs {
+			paths[ie.idx] += paths[e.idx]
+			elems[ie.idx] = max(elems[ie.idx], in)
 		}
 	}
-	return n * tile
+	total := tile * 8 // expand scratch
+	for _, e := range p.nodes {
+		n := paths[e.idx] * elems[e.idx] * int64(e.size)
+		if e.kind == exSlice {
+			n *= 2 // the gather's piece buffer
+		}
+		total += n
+	}
+	return total
 }
 
 // prefetchBytes is the bytes of source regions a binding reads whole.
