@@ -222,8 +222,8 @@ func bytesOf(dt chunk.DType, shape []int) int64 {
 // number of paths from the root to it), each as large as the largest region
 // it can be asked for (a tile, or a strided slice's bounding box), plus the
 // gather pieces and the scratch for expanding scalars.
-func (b *builder) scratchBytes(p *program) int64 {
-	tile := int64(b.opts.TileElems)
+func (b *builder) scratchBytes(p *program, regionElems int) int64 {
+	tile := min(int64(b.opts.TileElems), int64(max(regionElems, 1)))
 	paths := make([]int64, len(p.nodes))
 	elems := make([]int64, len(p.nodes))
 	paths[p.root.idx], elems[p.root.idx] = 1, tile
@@ -239,6 +239,7 @@ func (b *builder) scratchBytes(p *program) int64 {
 		}
 	}
 	total := tile * 8 // expand scratch
+	tile = int64(b.opts.TileElems)
 	for _, e := range p.nodes {
 		n := paths[e.idx] * elems[e.idx] * int64(e.size)
 		if e.kind == exSlice {
@@ -296,7 +297,7 @@ func (b *builder) blocksStage(n *ndarray.Node) (*matNode, error) {
 	s := b.newStage(KindBlocks, ndarray.Describe(n, 60), n, g, n.DType(), runBlocks)
 	s.Notes = fusedNote(p)
 	m.stage = s
-	scratch := b.scratchBytes(p)
+	scratch := b.scratchBytes(p, g.MaxBlockSize())
 	m.blockTasks = make([]*Task, g.Len())
 	for f := 0; f < g.Len(); f++ {
 		idx := g.BlockIndex(f)

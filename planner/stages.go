@@ -42,7 +42,7 @@ func (b *builder) reduceStages(n *ndarray.Node) (*matNode, error) {
 	desc := fmt.Sprintf("%s of %s", op.Fn, p.describe(60))
 	ps := b.newStage(KindReducePartial, desc+" (partial)", n, in.Grid(), n.DType(), ri.runPartial)
 	ps.Notes = fusedNote(p)
-	scratch := b.scratchBytes(p)
+	scratch := b.scratchBytes(p, in.Grid().MaxBlockSize())
 	ig := in.Grid()
 	og := n.Grid()
 	groups := make([][]*Task, og.Len())
@@ -199,7 +199,7 @@ func (b *builder) scanStages(n *ndarray.Node) (*matNode, error) {
 	ax := op.Axis
 	nb := len(g.AxisChunks(ax))
 	desc := fmt.Sprintf("%s of %s", op.Fn, p.describe(60))
-	scratch := b.scratchBytes(p)
+	scratch := b.scratchBytes(p, g.MaxBlockSize())
 	totals := map[int]*Task{}
 	carries := map[int]*Task{}
 	if nb > 1 {
@@ -361,7 +361,7 @@ func (b *builder) contractStages(n *ndarray.Node) (*matNode, error) {
 	if kg.Len() > 1 {
 		ps.Notes = append(ps.Notes, "each input block is recomputed for every output block that needs it")
 	}
-	scratch := b.scratchBytes(pa) + b.scratchBytes(pb)
+	scratch := b.scratchBytes(pa, ins[0].Grid().MaxBlockSize()) + b.scratchBytes(pb, ins[1].Grid().MaxBlockSize())
 	m.stage = ps
 	m.blockTasks = make([]*Task, og.Len())
 	var cs *Stage
@@ -505,7 +505,7 @@ func (b *builder) mapBlocksStage(n *ndarray.Node) (*matNode, error) {
 			return nil, err
 		}
 		progs[i] = p
-		scratch = max(scratch, b.scratchBytes(p))
+		scratch = max(scratch, b.scratchBytes(p, op.InGrid.MaxBlockSize()))
 	}
 	mi := &mapInfo{op: op, dtype: n.DType(), grid: n.Grid()}
 	m := &matNode{n: n}
