@@ -156,28 +156,43 @@ func (e *Engine) ComputeMany(ctx context.Context, arrays ...ndarray.Array) ([]*c
 
 // Store evaluates a and streams its blocks into sink, then commits it. On
 // any error or cancellation the sink is aborted and the error returned.
-func (e *Engine) Store(ctx context.Context, a ndarray.Array, sink Sink) (err error) {
+func (e *Engine) Store(ctx context.Context, a ndarray.Array, sink Sink) error {
+	return e.StoreMany(ctx, []ndarray.Array{a}, []Sink{sink})
+}
+
+// StoreMany evaluates several arrays in one pass, sharing common work
+// (inputs read once for all of them), streams each into its sink and
+// commits every sink once all succeeded. On any error every sink is aborted.
+func (e *Engine) StoreMany(ctx context.Context, arrays []ndarray.Array, sinks []Sink) (err error) {
 	defer func() {
 		if err != nil {
-			if aerr := sink.Abort(); aerr != nil {
-				err = fmt.Errorf("%w (and abort failed: %v)", err, aerr)
+			for _, s := range sinks {
+				if aerr := s.Abort(); aerr != nil {
+					err = fmt.Errorf("%w (and abort failed: %v)", err, aerr)
+				}
 			}
 		}
 	}()
-	if err := a.Err(); err != nil {
-		return err
+	if len(arrays) != len(sinks) {
+		return fmt.Errorf("exec: store %d arrays into %d sinks: %w", len(arrays), len(sinks), chunk.ErrShape)
 	}
-	if !chunk.EqualInts(a.Shape(), sink.Shape()) || a.DType() != sink.DType() {
-		return fmt.Errorf("exec: store %s%v into a sink of %s%v: %w", a.DType(), a.Shape(), sink.DType(), sink.Shape(), chunk.ErrShape)
+	for i, a := range arrays {
+		if err := a.Err(); err != nil {
+			return err
+		}
+		s := sinks[i]
+		if !chunk.EqualInts(a.Shape(), s.Shape()) || a.DType() != s.DType() {
+			return fmt.Errorf("exec: store %s%v into a sink of %s%v: %w", a.DType(), a.Shape(), s.DType(), s.Shape(), chunk.ErrShape)
+		}
 	}
 	start := time.Now()
-	plan, err := e.Plan(0, a)
+	plan, err := e.Plan(0, arrays...)
 	if err != nil {
 		return err
 	}
 	planTime := time.Since(start)
-	deliver := func(ctx context.Context, _ int, region chunk.Region, b *chunk.Block) error {
-		return sink.WriteRegion(ctx, region, b.Bytes())
+	deliver := func(ctx context.Context, out int, region chunk.Region, b *chunk.Block) error {
+		return sinks[out].WriteRegion(ctx, region, b.Bytes())
 	}
 	rep, err := e.run(ctx, plan, deliver)
 	rep.PlanTime = planTime
@@ -185,7 +200,12 @@ func (e *Engine) Store(ctx context.Context, a ndarray.Array, sink Sink) (err err
 	if err != nil {
 		return err
 	}
-	return sink.Commit(ctx)
+	for _, s := range sinks {
+		if err := s.Commit(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *Engine) setLast(r Report) {

@@ -1,0 +1,106 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Open opens a file with the registered driver that recognises its first
+// bytes. A missing file fails with ErrNotExist, an empty or unrecognised
+// one with ErrFormat.
+func Open(path string, opts OpenOptions) (File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &Error{Path: path, Op: "open", Err: ErrNotExist}
+		}
+		return nil, &Error{Path: path, Op: "open", Err: err}
+	}
+	header := make([]byte, 512)
+	n, err := io.ReadFull(f, header)
+	f.Close()
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, &Error{Path: path, Op: "open", Err: err}
+	}
+	header = header[:n]
+	if n == 0 {
+		return nil, &Error{Path: path, Op: "open", Err: fmt.Errorf("empty file: %w", ErrFormat)}
+	}
+	driversMu.RLock()
+	names := sortedKeys(drivers)
+	var match Driver
+	for _, name := range names {
+		if drivers[name].Sniff(header) {
+			match = drivers[name]
+			break
+		}
+	}
+	driversMu.RUnlock()
+	if match == nil {
+		return nil, &Error{Path: path, Op: "open", Err: fmt.Errorf("%w (drivers: %s)", ErrFormat, strings.Join(names, ", "))}
+	}
+	return match.Open(path, opts)
+}
+
+// TempPath returns a temporary name beside dest for writing it: same
+// directory (so the final rename is atomic), hidden, unique.
+func TempPath(dest string) (string, error) {
+	dir, base := filepath.Split(dest)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".ndchunk-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
+	f.Close()
+	return name, nil
+}
+
+// CheckDest fails with ErrExist if dest exists and may not be replaced, so
+// a writer can refuse before doing any work.
+func CheckDest(dest string, overwrite bool) error {
+	if overwrite {
+		return nil
+	}
+	if _, err := os.Lstat(dest); err == nil {
+		return &Error{Path: dest, Op: "create", Err: fmt.Errorf("%w (use overwrite to replace it)", ErrExist)}
+	}
+	return nil
+}
+
+// CommitFile fsyncs tmp, renames it to dest and fsyncs the directory, so
+// dest is either the old file or the complete new one, even after a crash.
+func CommitFile(tmp, dest string, overwrite bool) error {
+	if err := CheckDest(dest, overwrite); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
+	if err != nil {
+		return &Error{Path: dest, Op: "commit", Err: err}
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return &Error{Path: dest, Op: "commit", Err: err}
+	}
+	if err := f.Close(); err != nil {
+		return &Error{Path: dest, Op: "commit", Err: err}
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return &Error{Path: dest, Op: "commit", Err: err}
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		return &Error{Path: dest, Op: "commit", Err: err}
+	}
+	if d, err := os.Open(filepath.Dir(dest)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
