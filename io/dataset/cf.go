@@ -8,10 +8,11 @@ import (
 	"github.com/ndchunk/ndchunk/chunk"
 )
 
-// cfVar decodes a variable following the CF conventions, as xarray's
-// decode_cf does: packed values unpacked with scale_factor and add_offset,
-// _FillValue and missing_value masked to NaN, values outside valid_min,
-// valid_max or valid_range masked to NaN.
+// cfVar decodes a variable following the CF conventions: packed values
+// unpacked with scale_factor and add_offset and _FillValue and
+// missing_value masked to NaN (as xarray's decode_cf), values outside
+// valid_min, valid_max or valid_range masked to NaN (as netCDF4-python's
+// auto mask and scale; xarray ignores them).
 type cfVar struct {
 	Var
 	raw     chunk.DType
@@ -166,7 +167,9 @@ func (c *cfVar) ReadRegion(ctx context.Context, r chunk.Region, dst []byte) erro
 		if masked {
 			x = math.NaN()
 		} else if c.packed {
-			x = x*c.scale + c.offset
+			// The conversion forbids a fused multiply-add, so results
+			// match NumPy's on every architecture.
+			x = float64(x*c.scale) + c.offset
 		}
 		chunk.StoreFloat64(c.out, dst, i, x)
 	}

@@ -75,9 +75,17 @@ func CheckDest(dest string, overwrite bool) error {
 	return nil
 }
 
-// CommitFile fsyncs tmp, renames it to dest and fsyncs the directory, so
-// dest is either the old file or the complete new one, even after a crash.
-func CommitFile(tmp, dest string, overwrite bool) error {
+// CommitFile fsyncs tmp, moves it to dest and fsyncs the directory, so dest
+// is either the old file or the complete new one, even after a crash.
+// Without overwrite the move is a hard link, which fails if dest appeared
+// meanwhile, so two writers cannot both win. On failure tmp is removed and
+// dest left as it was.
+func CommitFile(tmp, dest string, overwrite bool) (err error) {
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
 	if err := CheckDest(dest, overwrite); err != nil {
 		return err
 	}
@@ -95,8 +103,18 @@ func CommitFile(tmp, dest string, overwrite bool) error {
 	if err := os.Chmod(tmp, 0o644); err != nil {
 		return &Error{Path: dest, Op: "commit", Err: err}
 	}
-	if err := os.Rename(tmp, dest); err != nil {
-		return &Error{Path: dest, Op: "commit", Err: err}
+	if overwrite {
+		if err := os.Rename(tmp, dest); err != nil {
+			return &Error{Path: dest, Op: "commit", Err: err}
+		}
+	} else {
+		if err := os.Link(tmp, dest); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return &Error{Path: dest, Op: "commit", Err: fmt.Errorf("%w (use overwrite to replace it)", ErrExist)}
+			}
+			return &Error{Path: dest, Op: "commit", Err: err}
+		}
+		os.Remove(tmp)
 	}
 	if d, err := os.Open(filepath.Dir(dest)); err == nil {
 		d.Sync()
