@@ -24,6 +24,9 @@ run() { # run NAME CMD... -> appends the JSON line with peak RSS from /usr/bin/t
 	$PY -c 'import json,sys; d=json.load(open(sys.argv[1])); d["time_rss_bytes"]=int(open(sys.argv[2]).read().split()[-1])*1024; print(json.dumps(d))' "$out/json" "$out/rss" >>"$out/$name.jsonl"
 }
 
+have_cc=0
+if command -v gcc >/dev/null && gcc -O3 -march=native -fopenmp bench/peers/stream_sum.c -o "$out/stream_sum" 2>/dev/null; then have_cc=1; fi
+
 have_dask=1
 $PY -c 'import dask.array' 2>/dev/null || { have_dask=0; echo "dask not installed (apt-get install python3-dask): ndchunk only" >&2; }
 
@@ -31,11 +34,17 @@ for expr in $EXPRS; do
 	case $expr in
 	mean) chunks=${CHUNKS:-"250 500 1000 2000 5000 10000 20000"} ;;
 	sincos) chunks=${CHUNKS:-"1000 2000 5000"} ;;
-	fused) chunks=${CHUNKS:-"2000"} ;;
+	fused) chunks=${CHUNKS:-"256"} ;;
 	esac
 	for c in $chunks; do
 		for r in $(seq "$REPEAT"); do
-			run "nd-$expr-$c" "$NDCHUNK" challenge -expr "$expr" -n "$N" -chunks "$c" -memory "$MEMORY"
+			n=$N
+			# fused: three in-memory arrays of 1 GiB each (11585^2 float64).
+			[ "$expr" = fused ] && n=${FUSED_N:-11585}
+			run "nd-$expr-$c" "$NDCHUNK" challenge -expr "$expr" -n "$n" -chunks "$c" -memory "$MEMORY"
+			if [ "$expr" = fused ] && [ $have_cc = 1 ]; then
+				run "c-$expr-$c" "$out/stream_sum" $((n * n)) "$(nproc)"
+			fi
 			if [ $have_dask = 1 ] && [ "$expr" != fused ] && [ "$c" -lt 20000 ]; then
 				run "dask-$expr-$c" $PY bench/peers/dask_core.py --expr "$expr" --n "$N" --chunks "$c"
 			fi
@@ -67,6 +76,9 @@ for k in keys:
         w2 = [r["wall_s"] for r in dk]
         line += f"{med(dk,'wall_s'):6.3f} ({min(w2):.2f}-{max(w2):.2f}) {med(dk,'time_rss_bytes')/2**20:8.0f} | {med(dk,'wall_s')/med(nd,'wall_s'):12.2f}"
     if expr == "fused":
-        line += f"  ndchunk {med(nd,'gb_per_s'):.1f} GB/s vs plain sum {med(nd,'baseline_gb_per_s'):.1f} GB/s ({med(nd,'gb_per_s')/med(nd,'baseline_gb_per_s')*100:.0f}%)"
+        line += f"  ndchunk {med(nd,'gb_per_s'):.1f} GB/s vs Go plain sum {med(nd,'baseline_gb_per_s'):.1f} GB/s ({med(nd,'gb_per_s')/med(nd,'baseline_gb_per_s')*100:.0f}%)"
+        cc = rows.get("c-" + k)
+        if cc:
+            line += f", vs C OpenMP sum {med(cc,'gb_per_s'):.1f} GB/s ({med(nd,'gb_per_s')/med(cc,'gb_per_s')*100:.0f}%)"
     print(line)
 PYEOF

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 	"time"
 
@@ -52,7 +53,7 @@ type Engine struct {
 	last Report
 }
 
-// goLimitOnce guards the process-wide Go memory limit.
+// goLimitMu guards the process-wide Go memory limit.
 var goLimitMu sync.Mutex
 
 // New returns an Engine.
@@ -69,14 +70,44 @@ func New(opts Options) *Engine {
 	if opts.ProgressInterval <= 0 {
 		opts.ProgressInterval = 200 * time.Millisecond
 	}
+	e := &Engine{opts: opts, alloc: chunk.NewAllocator(opts.MemoryBudget)}
 	if !opts.KeepGoMemoryLimit {
 		goLimitMu.Lock()
-		if cur := debug.SetMemoryLimit(-1); cur == math.MaxInt64 {
-			debug.SetMemoryLimit(opts.MemoryBudget + opts.MemoryBudget/8 + 32<<20)
+		if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+			ownLimit = true
 		}
 		goLimitMu.Unlock()
+		e.raiseGoLimit()
 	}
-	return &Engine{opts: opts, alloc: chunk.NewAllocator(opts.MemoryBudget)}
+	return e
+}
+
+// ownLimit records that no one else set the Go memory limit, so engines
+// may manage it.
+var ownLimit bool
+
+// raiseGoLimit makes the Go runtime's soft memory limit at least the heap
+// already live (the caller's own arrays, which the budget does not cover)
+// plus the budget and room for the runtime, so the collector keeps the
+// engine's garbage near the budget without thrashing over data it does not
+// own. The limit only ever rises.
+func (e *Engine) raiseGoLimit() {
+	goLimitMu.Lock()
+	defer goLimitMu.Unlock()
+	if !ownLimit || e.opts.KeepGoMemoryLimit {
+		return
+	}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	var live int64
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		live = int64(sample[0].Value.Uint64())
+	}
+	want := live + e.opts.MemoryBudget + e.opts.MemoryBudget/8 + 64<<20
+	cur := debug.SetMemoryLimit(-1)
+	if cur == math.MaxInt64 || cur < want {
+		debug.SetMemoryLimit(want)
+	}
 }
 
 // Budget returns the memory budget in bytes.

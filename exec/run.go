@@ -75,6 +75,7 @@ type runner struct {
 // every goroutine exits before run returns.
 func (e *Engine) run(parent context.Context, plan *planner.Plan, deliver deliverFunc) (Report, error) {
 	start := time.Now()
+	e.raiseGoLimit()
 	e.alloc.ResetPeaks()
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
