@@ -307,3 +307,26 @@ func TestTaskOrderGolden(t *testing.T) {
 		t.Errorf("sum = %v, %v", res, err)
 	}
 }
+
+// TestIntegerConstantsExact: untyped integer scalars keep all 64 bits
+// (reference values from numpy 1.24.2: np.array([0]) + np.iinfo(np.int64).max).
+func TestIntegerConstantsExact(t *testing.T) {
+	eng := exec.New(exec.Options{MemoryBudget: 1 << 20, Workers: 1})
+	cases := []struct {
+		a    ndarray.Array
+		want int64
+	}{
+		{ndarray.Zeros(chunk.Int64, []int{1}, chunk.Spec{}).Add(ndarray.Int(math.MaxInt64)), math.MaxInt64},
+		{ndarray.Full(chunk.Int64, []int{1}, 1<<60, chunk.Spec{}).Add(ndarray.Int(1<<53 + 1)), 1<<60 + 1<<53 + 1},
+		{ndarray.Full(chunk.Int8, []int{1}, 100, chunk.Spec{}).Add(ndarray.Int(100)), -56}, // int8 wraps, as numpy arrays do
+	}
+	for i, c := range cases {
+		v, err := eng.Compute(context.Background(), c.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := v.Int64(0); got != c.want {
+			t.Errorf("case %d: %d, want %d", i, got, c.want)
+		}
+	}
+}

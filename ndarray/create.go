@@ -63,7 +63,14 @@ func FromSource(src Source, chunks chunk.Spec) Array {
 // Full returns an array of the given dtype and shape with every element
 // equal to value (converted to dtype).
 func Full(dt chunk.DType, shape []int, value float64, chunks chunk.Spec) Array {
-	return leaf("full", &OpConst{Value: value}, dt, shape, chunks, nil)
+	if !dt.Valid() {
+		return fail(fmt.Errorf("ndarray: full: dtype %s: %w", dt, chunk.ErrDType))
+	}
+	f := make([]byte, 8)
+	chunk.StoreFloat64(chunk.Float64, f, 0, value)
+	raw := make([]byte, 8)
+	ops.Cast(chunk.Float64, dt)(raw[:dt.Size()], f)
+	return leaf("full", newConst(dt, raw), dt, shape, chunks, nil)
 }
 
 // Zeros returns an array of zeros.
@@ -142,8 +149,15 @@ func random(what string, seed uint64, dist ops.Dist, shape []int, dt chunk.DType
 // scalars), so x32.Mul(Float(2)) stays float32.
 func Float(v float64) Array { return scalar(chunk.Float64, chunk.FloatScalar, v) }
 
-// Int returns an untyped integer scalar: int8 + Int(3) stays int8.
-func Int(v int64) Array { return scalar(chunk.Int64, chunk.IntScalar, float64(v)) }
+// Int returns an untyped integer scalar: int8 + Int(3) stays int8. The
+// value is kept exactly (all 64 bits) and converted like an array element
+// when it meets a narrower type.
+func Int(v int64) Array {
+	raw := chunk.AsBytes([]int64{v})
+	a := leaf("int", newConst(chunk.Int64, raw), chunk.Int64, nil, chunk.Spec{}, nil)
+	a.weak, a.isWeak = chunk.IntScalar, true
+	return a
+}
 
 // BoolScalar returns an untyped boolean scalar.
 func BoolScalar(v bool) Array {

@@ -63,9 +63,11 @@ func castNode(n *Node, dt chunk.DType) *Node {
 		return n
 	}
 	if c, ok := n.op.(*OpConst); ok {
+		// Fold the cast with the same kernel arrays use, so a constant
+		// converts exactly as an array element would.
 		buf := make([]byte, 8)
-		chunk.StoreFloat64(dt, buf, 0, c.Value)
-		return newNode(&OpConst{Value: chunk.LoadFloat64(dt, buf, 0)}, dt, n.grid)
+		ops.Cast(n.dtype, dt)(buf[:dt.Size()], c.Raw)
+		return newNode(newConst(dt, buf), dt, n.grid)
 	}
 	return newNode(&OpCast{}, dt, n.grid, n)
 }
@@ -76,7 +78,7 @@ func broadcastNode(n *Node, g chunk.Grid) *Node {
 		return n
 	}
 	if c, ok := n.op.(*OpConst); ok {
-		return newNode(&OpConst{Value: c.Value}, n.dtype, g)
+		return newNode(newConst(n.dtype, c.Raw), n.dtype, g)
 	}
 	return newNode(&OpBroadcast{}, n.dtype, g, n)
 }

@@ -111,14 +111,25 @@ func (o *OpLinear) Key() string {
 	return fmt.Sprintf("linear(%v,%v,%v,%d,%d,%v,%v)", o.Start, o.Step, o.Int, o.IntStart, o.IntStep, o.Last, o.HasLast)
 }
 
-// OpConst is an array with every element equal to Value.
-type OpConst struct{ Value float64 }
+// OpConst is an array with every element equal to one value. Raw holds the
+// element exactly, in the node's dtype and native byte order (so int64 and
+// uint64 constants keep every bit); Value is it as float64, for display.
+type OpConst struct {
+	Value float64
+	Raw   []byte
+}
 
 // Name implements Op.
 func (o *OpConst) Name() string { return fmt.Sprintf("full(%g)", o.Value) }
 
 // Key implements Op.
-func (o *OpConst) Key() string { return fmt.Sprintf("const(%v)", o.Value) }
+func (o *OpConst) Key() string { return fmt.Sprintf("const(%x)", o.Raw) }
+
+// newConst returns the OpConst holding v (an element of dtype dt).
+func newConst(dt chunk.DType, raw []byte) *OpConst {
+	raw = append([]byte(nil), raw[:dt.Size()]...)
+	return &OpConst{Value: chunk.LoadFloat64(dt, raw, 0), Raw: raw}
+}
 
 // OpDense is an array held in memory by the caller.
 type OpDense struct{ Data *chunk.Dense }

@@ -143,9 +143,7 @@ func (e *exprNode) setup() error {
 		e.kind = exLinear
 	case *ndarray.OpConst:
 		e.kind = exConst
-		e.constVal = make([]byte, 8)
-		chunk.StoreFloat64(n.DType(), e.constVal, 0, op.Value)
-		e.constVal = e.constVal[:e.size]
+		e.constVal = op.Raw
 	case *ndarray.OpDense:
 		e.kind = exDense
 	case *ndarray.OpSource:

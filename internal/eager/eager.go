@@ -131,13 +131,11 @@ func (ev *evaluator) apply(n *ndarray.Node, ins []*val) (*val, error) {
 		return loadDense(d), nil
 	case *ndarray.OpConst:
 		v := newVal(dt, shape)
-		src := newVal(chunk.Float64, nil)
-		src.f[0] = op.Value
-		one := newVal(dt, nil)
-		castElem(one, src, 0)
-		if !constRepresentable(dt, op.Value) {
-			one.setErr(0, math.Inf(1))
+		raw, err := chunk.WrapBytes(dt, nil, op.Raw)
+		if err != nil {
+			return nil, err
 		}
+		one := loadDense(raw)
 		for k := 0; k < v.size(); k++ {
 			v.copyElem(k, one, 0)
 		}
