@@ -13,17 +13,26 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 export PATH := $(dir $(GO)):$(PATH)
 export GOFLAGS ?= -buildvcs=false
 
-# Packages per target. The core engine is pure Go; the benchmark's peer
-# (Dask, NumPy) comes from Debian and runs with /usr/bin/python3.
-PKGS_BUILD := gcc pkg-config
-PKGS_TEST  := $(PKGS_BUILD)
+# Packages per target. The core engine is pure Go; the file drivers link
+# Debian's libhdf5 and libnetcdf; the interop tests read and write with the
+# reference tools and Python clients; the benchmark's peers (Dask, xarray,
+# NumPy) run with /usr/bin/python3.
+PKGS_BUILD := gcc pkg-config libhdf5-dev libnetcdf-dev
+PKGS_TOOLS := hdf5-tools netcdf-bin python3-numpy python3-h5py python3-netcdf4 python3-xarray python3-scipy
+PKGS_TEST  := $(PKGS_BUILD) $(PKGS_TOOLS)
 PKGS_DEMO  := $(PKGS_BUILD) time
-PKGS_BENCH := $(PKGS_BUILD) time python3-numpy python3-dask
+PKGS_BENCH := $(PKGS_BUILD) $(PKGS_TOOLS) time python3-dask
+
+# cgo finds Debian's HDF5 headers (in /usr/include/hdf5/serial) through
+# pkg-config; these are evaluated when a recipe runs, after the packages
+# are installed.
+export CGO_CFLAGS = $(shell pkg-config --cflags hdf5 netcdf 2>/dev/null)
+export CGO_LDFLAGS = $(shell pkg-config --libs hdf5 netcdf 2>/dev/null)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CORE := ./chunk/... ./ops/... ./ndarray/... ./planner/... ./exec/...
 
-.PHONY: all build demo test bench deps-test deps-demo deps-bench check-go vet clean
+.PHONY: all build demo test bench deps-build deps-test deps-demo deps-bench check-go vet clean
 
 all: build
 
@@ -40,6 +49,8 @@ endef
 check-go:
 	@$(GO) version >/dev/null 2>&1 || { echo "Go not found: install Go 1.26 (https://go.dev/dl) in /usr/local/go or on PATH" >&2; exit 1; }
 
+deps-build: check-go
+	$(call ensure-pkgs,$(PKGS_BUILD))
 deps-test: check-go
 	$(call ensure-pkgs,$(PKGS_TEST))
 deps-demo: check-go
@@ -47,7 +58,7 @@ deps-demo: check-go
 deps-bench: check-go
 	$(call ensure-pkgs,$(PKGS_BENCH))
 
-build: check-go
+build: deps-build
 	$(GO) build -o bin/ndchunk ./cmd/ndchunk
 
 demo: deps-demo build
@@ -64,7 +75,7 @@ test: deps-test vet
 
 bench: deps-bench build
 	$(GO) test -run '^$$' -bench . -benchtime 2x -count 3 ./bench/ | tee bench/last-bench.txt
-	./bin/ndchunk bench-core --peers dask
+	bench/core.sh 3
 
 clean:
 	rm -rf bin

@@ -10,6 +10,13 @@ import (
 	"strings"
 )
 
+// FileSniffer is implemented by drivers that need more than the first
+// bytes to recognise their files: an HDF5 file may be a NetCDF-4 file,
+// which the NetCDF driver claims and the HDF5 driver leaves alone.
+type FileSniffer interface {
+	SniffFile(path string, header []byte) bool
+}
+
 // Open opens a file with the registered driver that recognises its first
 // bytes. A missing file fails with ErrNotExist, an empty or unrecognised
 // one with ErrFormat.
@@ -33,14 +40,25 @@ func Open(path string, opts OpenOptions) (File, error) {
 	}
 	driversMu.RLock()
 	names := sortedKeys(drivers)
+	list := make([]Driver, len(names))
+	for i, name := range names {
+		list[i] = drivers[name]
+	}
+	driversMu.RUnlock()
+	// FileSniffers may call into C libraries: ask them outside the lock.
 	var match Driver
-	for _, name := range names {
-		if drivers[name].Sniff(header) {
-			match = drivers[name]
+	for _, d := range list {
+		ok := false
+		if fs, isFS := d.(FileSniffer); isFS {
+			ok = fs.SniffFile(path, header)
+		} else {
+			ok = d.Sniff(header)
+		}
+		if ok {
+			match = d
 			break
 		}
 	}
-	driversMu.RUnlock()
 	if match == nil {
 		return nil, &Error{Path: path, Op: "open", Err: fmt.Errorf("%w (drivers: %s)", ErrFormat, strings.Join(names, ", "))}
 	}
