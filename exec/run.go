@@ -47,9 +47,13 @@ type runner struct {
 	cancel  context.CancelCauseFunc
 	window  int
 
-	// mu guards states and the scheduling counters; cond signals changes.
-	mu       sync.Mutex
-	cond     *sync.Cond
+	// mu guards states and the scheduling counters. Separate conditions
+	// wake only who can proceed: workers when a task is queued, admission
+	// when a task finishes, drain when the run may be over.
+	mu        sync.Mutex
+	workCond  *sync.Cond
+	admitCond *sync.Cond
+	drainCond *sync.Cond
 	states   []taskState
 	queue    []int // admitted tasks whose dependencies are done
 	closed   bool
@@ -82,10 +86,14 @@ func (e *Engine) run(parent context.Context, plan *planner.Plan, deliver deliver
 	workers := e.opts.Workers
 	r := &runner{e: e, plan: plan, deliver: deliver, ctx: ctx, cancel: cancel, window: 4 * workers,
 		states: make([]taskState, len(plan.Tasks))}
-	r.cond = sync.NewCond(&r.mu)
+	r.workCond = sync.NewCond(&r.mu)
+	r.admitCond = sync.NewCond(&r.mu)
+	r.drainCond = sync.NewCond(&r.mu)
 	stopWake := context.AfterFunc(ctx, func() {
 		r.mu.Lock()
-		r.cond.Broadcast()
+		r.workCond.Broadcast()
+		r.admitCond.Broadcast()
+		r.drainCond.Broadcast()
 		r.mu.Unlock()
 	})
 	defer stopWake()
@@ -183,7 +191,7 @@ func (r *runner) admit() {
 	for i, t := range r.plan.Tasks {
 		r.mu.Lock()
 		for r.inFlight >= r.window && r.ctx.Err() == nil {
-			r.cond.Wait()
+			r.admitCond.Wait()
 		}
 		r.mu.Unlock()
 		if r.ctx.Err() != nil {
@@ -204,7 +212,7 @@ func (r *runner) admit() {
 		r.inFlight++
 		if st.pending == 0 {
 			r.queue = append(r.queue, i)
-			r.cond.Broadcast()
+			r.workCond.Signal()
 		}
 		r.mu.Unlock()
 	}
@@ -223,7 +231,7 @@ func (r *runner) drain() {
 		if r.ctx.Err() != nil && r.running == 0 && len(r.queue) == 0 {
 			break
 		}
-		r.cond.Wait()
+		r.drainCond.Wait()
 	}
 	for i := range r.states {
 		st := &r.states[i]
@@ -234,7 +242,7 @@ func (r *runner) drain() {
 		}
 	}
 	r.closed = true
-	r.cond.Broadcast()
+	r.workCond.Broadcast()
 }
 
 // failCtx records the context's cause as the error.
@@ -249,7 +257,7 @@ func (r *runner) work() {
 	for {
 		r.mu.Lock()
 		for len(r.queue) == 0 && !r.closed {
-			r.cond.Wait()
+			r.workCond.Wait()
 		}
 		if len(r.queue) == 0 {
 			r.mu.Unlock()
@@ -279,7 +287,8 @@ func (r *runner) finish(i int, abandoned bool) {
 	r.running--
 	r.inFlight--
 	r.finished++
-	r.cond.Broadcast()
+	r.admitCond.Signal()
+	r.drainCond.Signal()
 	r.mu.Unlock()
 }
 
@@ -367,12 +376,14 @@ func (r *runner) runTask(i int) error {
 		ks.pending--
 		if ks.pending == 0 && ks.admitted {
 			r.queue = append(r.queue, k)
+			r.workCond.Signal()
 		}
 	}
 	r.running--
 	r.inFlight--
 	r.finished++
-	r.cond.Broadcast()
+	r.admitCond.Signal()
+	r.drainCond.Signal()
 	r.mu.Unlock()
 	for _, v := range free {
 		v.Release()

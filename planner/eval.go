@@ -351,6 +351,22 @@ func movesOnlyUnitAxes(perm, shape []int) bool {
 	return true
 }
 
+// tileContiguous reports whether tile t of region r is one contiguous run
+// of r's row-major layout: after the first axis where t is longer than 1,
+// t covers r whole.
+func tileContiguous(r, t chunk.Region) bool {
+	i := 0
+	for i < len(t.Shape) && t.Shape[i] == 1 {
+		i++
+	}
+	for k := i + 1; k < len(t.Shape); k++ {
+		if t.Shape[k] != r.Shape[k] {
+			return false
+		}
+	}
+	return true
+}
+
 // contiguousOffset reports whether region r of a row-major array of shape
 // is one contiguous run of elements, and its element offset.
 func contiguousOffset(shape []int, r chunk.Region) (int, bool) {
@@ -809,7 +825,7 @@ func forTiles(r chunk.Region, maxElems int, how tiling, fn func(t chunk.Region, 
 			t.Shape[i] = min(steps[i], r.Shape[i]-p)
 			off += p * st[i]
 		}
-		if _, ok := contiguousOffset(r.Shape, t.Relative(r)); !ok {
+		if !tileContiguous(r, t) {
 			off = -1
 		}
 		err = fn(t, off)
