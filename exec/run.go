@@ -84,7 +84,7 @@ func (e *Engine) run(parent context.Context, plan *planner.Plan, deliver deliver
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	workers := e.opts.Workers
-	r := &runner{e: e, plan: plan, deliver: deliver, ctx: ctx, cancel: cancel, window: 4 * workers,
+	r := &runner{e: e, plan: plan, deliver: deliver, ctx: ctx, cancel: cancel, window: 16 * workers,
 		states: make([]taskState, len(plan.Tasks))}
 	r.workCond = sync.NewCond(&r.mu)
 	r.admitCond = sync.NewCond(&r.mu)
