@@ -215,3 +215,12 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatBytes(t *testing.T) {
+	cases := map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 1<<30 - 8: "1.0 GiB", 3 << 29: "1.5 GiB", -2048: "-2.0 KiB"}
+	for n, want := range cases {
+		if got := FormatBytes(n); got != want {
+			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

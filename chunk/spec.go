@@ -294,21 +294,21 @@ func ParseBytes(s string) (int64, error) {
 	return int64(b), nil
 }
 
-// FormatBytes formats n with a binary unit, e.g. "1.5 GiB".
+// FormatBytes formats n with a binary unit, e.g. "1.5 GiB". A value a
+// hair under a unit (a budget less a few reserved bytes) shows as that
+// unit: 1073741816 is "1.0 GiB", not "1024.0 MiB".
 func FormatBytes(n int64) string {
-	f := float64(n)
-	switch {
-	case n < 0:
+	if n < 0 {
 		return "-" + FormatBytes(-n)
-	case f >= 1<<40:
-		return fmt.Sprintf("%.1f TiB", f/(1<<40))
-	case f >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", f/(1<<30))
-	case f >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", f/(1<<20))
-	case f >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", f/(1<<10))
-	default:
-		return fmt.Sprintf("%d B", n)
 	}
+	f := float64(n)
+	for _, u := range []struct {
+		name string
+		size float64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if f >= u.size*0.9995 {
+			return fmt.Sprintf("%.1f %s", f/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d B", n)
 }
