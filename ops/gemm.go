@@ -15,8 +15,9 @@ import (
 // in the dtype itself, wrapping on overflow as NumPy's integer matmul does;
 // bool computes the logical or of ands (NumPy's bool matmul), storing 0 or 1.
 //
-// gonum's float kernels skip a term when the element of a is zero, so a
-// zero times an infinity or NaN in b contributes 0, not NaN as in NumPy.
+// Float products propagate IEEE special values as NumPy's do: a zero of a
+// times an infinity or NaN of b makes the sum NaN. (gonum's kernels skip the
+// row update for a zero element of a; gmFixSkipped puts the lost NaNs back.)
 func Gemm(dt chunk.DType, m, n, k int, a, b, c []byte, accumulate bool) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("ops: Gemm: negative dimension m=%d n=%d k=%d", m, n, k))
@@ -96,6 +97,7 @@ func gmFloat64(m, n, k int, a, b, c []float64, accumulate bool) {
 			}
 		}
 	}
+	gmFixSkipped(m, n, k, a, b, c)
 }
 
 func gmFloat32(m, n, k int, a, b, c []float32, accumulate bool) {
@@ -113,6 +115,51 @@ func gmFloat32(m, n, k int, a, b, c []float32, accumulate bool) {
 					beta = 0
 				}
 				blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, ap, bp, beta, cp)
+			}
+		}
+	}
+	gmFixSkipped(m, n, k, a, b, c)
+}
+
+// gmFixSkipped adds back the terms gonum's Gemm skipped that matter. Its
+// kernel updates row i of C with a[i,l] * (row l of B) only when a[i,l] is
+// nonzero; a skipped term is a[i,l]*b[l,j] = ±0 (which cannot change a sum
+// that gonum started from +0, or any nonzero sum) unless b[l,j] is infinite
+// or NaN, where it is NaN and must make c[i,j] NaN. So only pairs of a zero
+// a[i,l] and a non-finite b[l,j] need work: a scan of A for zeros (O(m*k))
+// finds the rows of B worth scanning (O(n) each), and the common case, no
+// zero in A or no infinity or NaN in those rows, ends there, against the
+// product's O(m*n*k).
+func gmFixSkipped[F float32 | float64](m, n, k int, a, b, c []F) {
+	// zeroCol[l]: column l of A holds a zero. Allocated only when one does.
+	var zeroCol []bool
+	for i := range m {
+		for l, v := range a[i*k : (i+1)*k] {
+			if v == 0 {
+				if zeroCol == nil {
+					zeroCol = make([]bool, k)
+				}
+				zeroCol[l] = true
+			}
+		}
+	}
+	if zeroCol == nil {
+		return
+	}
+	for l, z := range zeroCol {
+		if !z || !gmHasNonFinite(b[l*n:(l+1)*n]) {
+			continue
+		}
+		brow := b[l*n : (l+1)*n]
+		for i := range m {
+			if av := a[i*k+l]; av == 0 {
+				crow := c[i*n : (i+1)*n]
+				crow = crow[:len(brow)]
+				for j, bv := range brow {
+					if bv-bv != 0 {
+						crow[j] += av * bv
+					}
+				}
 			}
 		}
 	}
@@ -183,4 +230,23 @@ func gmBool(m, n, k int, a, b, c []byte, accumulate bool) {
 			}
 		}
 	}
+}
+
+// gmHasNonFinite reports whether v holds ±Inf or NaN: v-v is NaN exactly
+// for those, and a sum of the differences is NaN if and only if one is.
+// Four sums keep the additions independent (one chain would wait for each
+// addition's latency), and there is no branch per element.
+func gmHasNonFinite[F float32 | float64](v []F) bool {
+	var s0, s1, s2, s3 F
+	for len(v) >= 4 {
+		s0 += v[0] - v[0]
+		s1 += v[1] - v[1]
+		s2 += v[2] - v[2]
+		s3 += v[3] - v[3]
+		v = v[4:]
+	}
+	for _, x := range v {
+		s0 += x - x
+	}
+	return s0+s1+s2+s3 != 0
 }

@@ -174,6 +174,18 @@ func TestGemmNumPy(t *testing.T) {
 			[]float64{0, float64(float32(1) / 3), float64(float32(2) / 3), 1, float64(float32(4) / 3), float64(float32(5) / 3)},
 			[]float64{0, float64(float32(1) / 7), float64(float32(2) / 7), float64(float32(3) / 7), float64(float32(4) / 7), float64(float32(5) / 7)},
 			"[0.4761905074119568 0.6190476417541504 1.3333333730697632 1.9047619104385376]"},
+		// A zero of a times an infinity or NaN of b is NaN, not a skipped
+		// term. From numpy 1.24.2: np.array([[0.,1.]]) @ np.array([[np.inf],[1.]])
+		{chunk.Float64, 1, 1, 2, []float64{0, 1}, []float64{math.Inf(1), 1}, "[NaN]"},
+		// from numpy 1.24.2: a = np.array([[0.,1.],[2.,0.],[0.,0.]]);
+		// b = np.array([[np.inf,1.,-np.inf],[np.nan,2.,3.]]); a @ b, and the
+		// same in float32
+		{chunk.Float64, 3, 3, 2, []float64{0, 1, 2, 0, 0, 0}, []float64{math.Inf(1), 1, math.Inf(-1), math.NaN(), 2, 3},
+			"[NaN 2 NaN NaN 2 -Inf NaN 0 NaN]"},
+		{chunk.Float32, 3, 3, 2, []float64{0, 1, 2, 0, 0, 0}, []float64{math.Inf(1), 1, math.Inf(-1), math.NaN(), 2, 3},
+			"[NaN 2 NaN NaN 2 -Inf NaN 0 NaN]"},
+		// from numpy 1.24.2: np.array([[np.inf,1.],[0.,-np.inf]]) @ np.array([[0.,1.],[1.,0.]])
+		{chunk.Float64, 2, 2, 2, []float64{math.Inf(1), 1, 0, math.Inf(-1)}, []float64{0, 1, 1, 0}, "[NaN +Inf -Inf NaN]"},
 	}
 	for _, c := range cases {
 		es := c.dt.Size()
@@ -187,6 +199,97 @@ func TestGemmNumPy(t *testing.T) {
 		Gemm(c.dt, c.m, c.n, c.k, a, b, out, false)
 		if got := fmt.Sprint(flTestValues(c.dt, out)); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.dt, got, c.want)
+		}
+	}
+}
+
+// gmTestSameFloats reports whether got and want hold the same values of
+// the float dtype dt bit for bit, any NaN matching any NaN.
+func gmTestSameFloats(dt chunk.DType, got, want []byte) bool {
+	g, w := flTestValues(dt, got), flTestValues(dt, want)
+	for i := range g {
+		if !(math.IsNaN(g[i]) && math.IsNaN(w[i])) && math.Float64bits(g[i]) != math.Float64bits(w[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestGemmNonFinite puts ±Inf and NaN in every position of B (and of A)
+// with zeros in every position of A (and of B), and compares with the
+// naive loop, which skips nothing: 0 * Inf and 0 * NaN must give NaN,
+// whether or not gonum's kernel skips the zero. The other elements are
+// small integers, so that every finite sum is exact in any order.
+func TestGemmNonFinite(t *testing.T) {
+	specials := []float64{math.Inf(1), math.Inf(-1), math.NaN()}
+	const m, n, k = 2, 3, 3
+	for _, dt := range []chunk.DType{chunk.Float64, chunk.Float32} {
+		es := dt.Size()
+		for _, specialInA := range []bool{false, true} {
+			for zeroAt := range m * k {
+				for specialAt := range k * n {
+					for si, sv := range specials {
+						a, b := make([]byte, m*k*es), make([]byte, k*n*es)
+						for i := range m * k {
+							chunk.StoreFloat64(dt, a, i, float64(i%3+1))
+						}
+						for i := range k * n {
+							chunk.StoreFloat64(dt, b, i, float64(i%4-2)+0.5)
+						}
+						if specialInA {
+							// The mirror image: zeros in B, specials in A
+							// (gonum computes Inf * 0 itself there).
+							chunk.StoreFloat64(dt, b, zeroAt%(k*n), 0)
+							chunk.StoreFloat64(dt, a, specialAt%(m*k), sv)
+						} else {
+							chunk.StoreFloat64(dt, a, zeroAt, 0)
+							chunk.StoreFloat64(dt, b, specialAt, sv)
+						}
+						for _, accumulate := range []bool{false, true} {
+							got := make([]byte, m*n*es)
+							for i := range m * n {
+								chunk.StoreFloat64(dt, got, i, float64(i))
+							}
+							want := append([]byte(nil), got...)
+							Gemm(dt, m, n, k, a, b, got, accumulate)
+							gmTestReference(dt, m, n, k, a, b, want, accumulate)
+							if !gmTestSameFloats(dt, got, want) {
+								t.Fatalf("%s zero at %d, %v at %d (in A: %v), accumulate=%v: got %v, want %v", dt, zeroAt, specials[si], specialAt,
+									specialInA, accumulate, flTestValues(dt, got), flTestValues(dt, want))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGemmNonFiniteLarge spans several panels in every direction, with
+// zeros in a tenth of A and a few infinities and NaNs in B and A.
+func TestGemmNonFiniteLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	for _, dt := range []chunk.DType{chunk.Float64, chunk.Float32} {
+		m, n, k := 70+rng.IntN(70), 200+rng.IntN(250), 260+rng.IntN(300)
+		es := dt.Size()
+		a, b := make([]byte, m*k*es), make([]byte, k*n*es)
+		gmTestFill(rng, dt, a)
+		gmTestFill(rng, dt, b)
+		for i := range m * k {
+			if rng.IntN(10) == 0 {
+				chunk.StoreFloat64(dt, a, i, 0)
+			}
+		}
+		for range 12 {
+			chunk.StoreFloat64(dt, b, rng.IntN(k*n), []float64{math.Inf(1), math.Inf(-1), math.NaN()}[rng.IntN(3)])
+		}
+		chunk.StoreFloat64(dt, a, rng.IntN(m*k), math.Inf(1))
+		got := make([]byte, m*n*es)
+		want := make([]byte, m*n*es)
+		Gemm(dt, m, n, k, a, b, got, false)
+		gmTestReference(dt, m, n, k, a, b, want, false)
+		if !gmTestSameFloats(dt, got, want) {
+			t.Fatalf("%s %dx%dx%d: differs from the naive loop", dt, m, n, k)
 		}
 	}
 }
@@ -205,5 +308,45 @@ func TestGemmPanics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// BenchmarkGemmZeros times float products whose A holds zeros (every
+// tenth element), so that gmFixSkipped must scan rows of B for infinities
+// and NaNs, against the same product without zeros; m = 1 (a
+// vector-matrix product) is where the O(m*k + k*n) scan weighs most.
+func BenchmarkGemmZeros(b *testing.B) {
+	for _, c := range []struct {
+		dt      chunk.DType
+		m, n, k int
+	}{
+		{chunk.Float64, 256, 256, 256},
+		{chunk.Float64, 1, 1024, 1024},
+		{chunk.Float32, 256, 256, 256},
+		{chunk.Float32, 1, 1024, 1024},
+	} {
+		for _, zeros := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s_%dx%dx%d/zeros=%v", c.dt, c.m, c.n, c.k, zeros), func(b *testing.B) {
+				es := c.dt.Size()
+				x := make([]byte, c.m*c.k*es)
+				y := make([]byte, c.k*c.n*es)
+				z := make([]byte, c.m*c.n*es)
+				for i := range c.m * c.k {
+					v := float64(i%7 + 1)
+					if zeros && i%10 == 0 {
+						v = 0
+					}
+					chunk.StoreFloat64(c.dt, x, i, v)
+				}
+				for i := range c.k * c.n {
+					chunk.StoreFloat64(c.dt, y, i, float64(i%5))
+				}
+				for b.Loop() {
+					Gemm(c.dt, c.m, c.n, c.k, x, y, z, false)
+				}
+				flops := 2 * float64(c.m) * float64(c.n) * float64(c.k)
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 	}
 }

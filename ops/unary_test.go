@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -512,11 +513,11 @@ func ewUnaryFloatRef(op UnaryOp) (func(float64) float64, float64) {
 		// Not math.Log2, which cancels badly just above 1.
 		return func(x float64) float64 { return ewLogRef(x) / math.Ln10 }, 4
 	case Sin:
-		return math.Sin, 4
+		return func(x float64) float64 { return ewTrigRef(Sin, x) }, 2
 	case Cos:
-		return math.Cos, 4
+		return func(x float64) float64 { return ewTrigRef(Cos, x) }, 2
 	case Tan:
-		return math.Tan, 0
+		return func(x float64) float64 { return ewTrigRef(Tan, x) }, 2
 	case Arcsin:
 		return func(x float64) float64 { return math.Atan2(x, math.Sqrt((1-x)*(1+x))) }, 4
 	case Arccos:
@@ -553,6 +554,155 @@ func ewUnaryFloatRef(op UnaryOp) (func(float64) float64, float64) {
 		return func(x float64) float64 { return 1 / x }, 0
 	}
 	return nil, 0
+}
+
+// ewBigPrec is the precision of the exact references below: x*2/pi for
+// |x| up to 2^1024 keeps more than 300 bits after the binary point.
+const ewBigPrec = 1400
+
+func ewTrigBig() *big.Float { return new(big.Float).SetPrec(ewBigPrec) }
+
+// ewBigN returns a new big.Float of prec bits.
+func ewBigN(prec uint) *big.Float { return new(big.Float).SetPrec(prec) }
+
+// ewBigAtanInv returns atan(1/n) by its series, to ewBigPrec bits.
+func ewBigAtanInv(n int64) *big.Float {
+	sum, p, nn := ewTrigBig(), ewTrigBig().Quo(ewTrigBig().SetInt64(1), ewTrigBig().SetInt64(n)), ewTrigBig().SetInt64(n*n)
+	for k := int64(0); p.MantExp(nil) > -ewBigPrec-8; k++ {
+		term := ewTrigBig().Quo(p, ewTrigBig().SetInt64(2*k+1))
+		if k%2 == 0 {
+			sum.Add(sum, term)
+		} else {
+			sum.Sub(sum, term)
+		}
+		p.Quo(p, nn)
+	}
+	return sum
+}
+
+// ewBigPio2 is pi/2 (Machin: pi/4 = 4 atan(1/5) - atan(1/239)).
+var ewBigPio2 = sync.OnceValue(func() *big.Float {
+	a := ewBigAtanInv(5)
+	a.Mul(a, ewTrigBig().SetInt64(4))
+	a.Sub(a, ewBigAtanInv(239))
+	return a.Mul(a, ewTrigBig().SetInt64(2))
+})
+
+// ewBigSeries sums term_0 = t0, term_k = term_{k-1} * m / f(k) in the
+// precision of t0 until the terms fall below 2^-prec (the sums here are
+// at most about 1 in magnitude).
+func ewBigSeries(t0, m *big.Float, f func(k int64) int64) *big.Float {
+	prec := t0.Prec()
+	sum, term := ewBigN(prec).Set(t0), ewBigN(prec).Set(t0)
+	for k := int64(1); term.Sign() != 0 && term.MantExp(nil) > -int(prec); k++ {
+		term.Mul(term, m)
+		term.Quo(term, ewBigN(prec).SetInt64(f(k)))
+		sum.Add(sum, term)
+	}
+	return sum
+}
+
+// ewTrigRef is sin, cos or tan of x correctly rounded (but for ties far
+// beyond this test): x - k*pi/2 exactly, then Taylor series.
+func ewTrigRef(op UnaryOp, x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return math.NaN()
+	}
+	if x == 0 && op != Cos {
+		return x
+	}
+	bx := ewTrigBig().SetFloat64(x)
+	q := ewTrigBig().Quo(bx, ewBigPio2())
+	q.Add(q, big.NewFloat(0.5))
+	k, _ := q.Int(nil) // truncates toward zero: fix below for q < 0
+	if q.Sign() < 0 && !q.IsInt() {
+		k.Sub(k, big.NewInt(1))
+	}
+	// |d| <= pi/4 has all the bits needed; the series run in 320 bits.
+	d := ewTrigBig().Sub(bx, ewTrigBig().Mul(ewTrigBig().SetInt(k), ewBigPio2()))
+	d.SetPrec(320)
+	d2 := ewBigN(320).Neg(ewBigN(320).Mul(d, d))
+	s := ewBigSeries(d, d2, func(k int64) int64 { return (2 * k) * (2*k + 1) })
+	c := ewBigSeries(ewBigN(320).SetInt64(1), d2, func(k int64) int64 { return (2*k - 1) * (2 * k) })
+	switch new(big.Int).And(k, big.NewInt(3)).Int64() { // k mod 4, also for k < 0
+	case 1:
+		s, c = c, s.Neg(s)
+	case 2:
+		s, c = s.Neg(s), c.Neg(c)
+	case 3:
+		s, c = c.Neg(c), s
+	}
+	var r *big.Float
+	switch op {
+	case Sin:
+		r = s
+	case Cos:
+		r = c
+	default:
+		r = ewBigN(320).Quo(s, c)
+	}
+	f, _ := r.Float64()
+	return f
+}
+
+// ewTrigNumPy holds arguments where Go's math.Tan, math.Sin or math.Cos
+// were far off (beyond 2^29, near 2^63, 1e-8 < |x| < 1e-7) with NumPy's
+// results. From numpy 1.24.2: np.tan(x), np.sin(x), np.cos(x) on float64
+// arrays, and np.tan and np.sin on the same array cast to float32 (where
+// 1e300 and MaxFloat64 become +Inf).
+var ewTrigNumPy = struct {
+	x, tan64, sin64, cos64, tan32, sin32 []float64
+}{
+	x: []float64{1e300, -0x1p31, math.MaxFloat64, 1e22, 0x1p63, 1.5e-07, -3.0e-8, 1e10, 0.7853981633974483, 1.5707963267948966, -4.71238898038469},
+	tan64: []float64{1.4214488238747243, 4.084289455298593, -0.004962015874444894, -1.6287782256068988, 84.73931296875567,
+		1.5000000000000113e-07, -3.0000000000000004e-08, -0.5583496378112419, 1.0, 1.633123935319537e+16, -5443746451065124.0},
+	sin64: []float64{-0.8178819121159085, 0.9713101757929392, 0.004961954789184062, -0.8522008497671888, 0.9999303766734422,
+		1.4999999999999944e-07, -2.999999999999999e-08, -0.4875060250875107, 0.7071067811865476, 1.0, 1.0},
+	cos64: []float64{-0.5753861119575491, 0.23781619457280337, -0.9999876894265599, 0.523214785395139, 0.011800076512800236,
+		0.9999999999999888, 0.9999999999999996, 0.873119622676856, 0.7071067811865477, 6.123233995736766e-17, -1.8369701987210297e-16},
+	tan32: []float64{ewNaN, 4.08428955078125, ewNaN, -1.081023931503296, 84.73931121826172, 1.500000053056283e-07,
+		-2.999999892949745e-08, -0.5583496689796448, 1.0, -22877334.0, 83858280.0},
+	sin32: []float64{ewNaN, 0.9713101983070374, ewNaN, -0.734081506729126, 0.9999303817749023, 1.500000053056283e-07,
+		-2.999999892949745e-08, -0.48750603199005127, 0.7071067690849304, 1.0, 1.0},
+}
+
+// TestUnaryTrigNumPy checks ewTrigNumPy within 1 ulp (NumPy's own results
+// are that far from the correctly rounded ones at times: its tan(1e300) is
+// 1.4214488238747243, mpmath's 1.4214488238747245) and pins ewTrigRef to
+// the float64 values.
+func TestUnaryTrigNumPy(t *testing.T) {
+	c := ewTrigNumPy
+	for _, f := range []struct {
+		op          UnaryOp
+		want64, w32 []float64
+	}{{Tan, c.tan64, c.tan32}, {Sin, c.sin64, c.sin32}, {Cos, c.cos64, nil}} {
+		for i, x := range c.x {
+			if want := ewTrigRef(f.op, x); !ewSameFloat(chunk.Float64, want, f.want64[i], 1) {
+				t.Errorf("ewTrigRef %v(%v) = %v, NumPy gives %v", f.op, x, want, f.want64[i])
+			}
+		}
+		for _, dt := range []chunk.DType{chunk.Float64, chunk.Float32} {
+			want := f.want64
+			if dt == chunk.Float32 {
+				if want = f.w32; want == nil {
+					continue
+				}
+			}
+			x := ewFloatBytes(dt, c.x)
+			dst := make([]byte, len(x))
+			Unary(f.op, dt)(dst, x)
+			for i, got := range ewFloatsOf(dt, dst) {
+				if !ewSameFloat(dt, got, want[i], 1) {
+					t.Errorf("%v %v(%v) = %v, NumPy gives %v", dt, f.op, c.x[i], got, want[i])
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkUnaryTanFloat64 times tan over arguments in [-10, 10).
+func BenchmarkUnaryTanFloat64(b *testing.B) {
+	ewBenchUnary(b, Tan, chunk.Float64, ewBenchFloat64s(1, -10, 10))
 }
 
 // ewLogRef is math.Log with subnormals scaled into the normal range first:
@@ -792,10 +942,23 @@ func TestUnaryNoAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(10, func() { log10(y, y) }); n != 0 {
 		t.Errorf("log10 float64 allocates %v times per call", n)
 	}
-	for _, op := range []UnaryOp{Sin, Cos, Exp, Log, Tanh, Log10} {
+	for _, op := range []UnaryOp{Sin, Cos, Exp, Log, Tanh, Log10, Tan} {
 		k := Unary(op, chunk.Float32)
 		if n := testing.AllocsPerRun(10, func() { k(dst, x) }); n != 0 {
 			t.Errorf("%v float32 allocates %v times per call", op, n)
+		}
+	}
+	// power: float32 widens into two pooled buffers; float64 broadcasts a
+	// scalar operand through an array on the stack.
+	pow32, pow64 := Binary(Pow, chunk.Float32), Binary(Pow, chunk.Float64)
+	for name, f := range map[string]func(){
+		"float32 arrays":   func() { pow32(dst, x, x) },
+		"float32 scalar":   func() { pow32(dst, x, x[:4]) },
+		"float64 scalar x": func() { pow64(y, y[:8], y) },
+		"float64 scalar y": func() { pow64(y, y, y[:8]) },
+	} {
+		if n := testing.AllocsPerRun(10, f); n != 0 {
+			t.Errorf("power %s allocates %v times per call", name, n)
 		}
 	}
 }

@@ -28,8 +28,9 @@ const (
 	trigPi2   = 0x1.1a62633145c07p-53
 	trigPi3   = -0x1.f1976b7ed8fbcp-109
 	trigInvPi = 0.3183098861837907 // 1/pi rounded
-	// trigMax bounds the arguments the fast kernels reduce; beyond it (and
-	// for NaN and ±Inf) they return math.Sin / math.Cos.
+	// trigMax bounds the arguments the fast kernels reduce; beyond it
+	// reduceHuge reduces exactly, and NaN and ±Inf go to math.Sin /
+	// math.Cos / math.Tan (NaN).
 	trigMax = 0x1p30
 	// trigTiny: below it sin(x) rounds to x and cos(x) to 1, so the kernels
 	// return those exactly (which also gives sin(-0) = -0).
@@ -179,11 +180,15 @@ func logGeneric(dst, x []float64) {
 	}
 }
 
-// sin1 is sin(v) by the reduction described at trigPi1.
+// sin1 is sin(v) by the reduction described at trigPi1, and reduceHuge
+// beyond trigMax.
 func sin1(v float64) float64 {
 	a := math.Abs(v)
 	if !(a <= trigMax) {
-		return math.Sin(v)
+		if a > math.MaxFloat64 || v != v {
+			return math.Sin(v) // NaN for ±Inf and NaN
+		}
+		return sinHuge(v)
 	}
 	if a < trigTiny {
 		return v
@@ -196,11 +201,15 @@ func sin1(v float64) float64 {
 	return sinKernel(flipSign(r, t))
 }
 
-// cos1 is cos(v) = (-1)^k sin((k+1/2)*pi - v), k = round(v/pi - 1/2).
+// cos1 is cos(v) = (-1)^k sin((k+1/2)*pi - v), k = round(v/pi - 1/2), and
+// reduceHuge beyond trigMax.
 func cos1(v float64) float64 {
 	a := math.Abs(v)
 	if !(a <= trigMax) {
-		return math.Cos(v)
+		if a > math.MaxFloat64 || v != v {
+			return math.Cos(v) // NaN for ±Inf and NaN
+		}
+		return cosHuge(v)
 	}
 	if a < trigTiny {
 		return 1

@@ -22,16 +22,22 @@ var avx512Kernels = kernels{
 	name: "avx512",
 	sin:  func(dst, x []float64) { runVector(sinAVX512, sin1, 8, dst, x) },
 	cos:  func(dst, x []float64) { runVector(cosAVX512, cos1, 8, dst, x) },
+	tan:  func(dst, x []float64) { runVector(tanAVX512, tan1, 8, dst, x) },
 	exp:  func(dst, x []float64) { runVector(expAVX512, exp1, 8, dst, x) },
 	log:  func(dst, x []float64) { runVector(logAVX512, log1, 8, dst, x) },
+	pow:  powVector,
 }
 
 var avx2Kernels = kernels{
 	name: "avx2",
 	sin:  func(dst, x []float64) { runVector(sinAVX2, sin1, 4, dst, x) },
 	cos:  func(dst, x []float64) { runVector(cosAVX2, cos1, 4, dst, x) },
+	tan:  func(dst, x []float64) { runVector(tanAVX2, tan1, 4, dst, x) },
 	exp:  func(dst, x []float64) { runVector(expAVX2, exp1, 4, dst, x) },
 	log:  func(dst, x []float64) { runVector(logAVX2, log1, 4, dst, x) },
+	// No AVX2 Pow: its 16-entry tables would need gathers, and CPUs with
+	// AVX2 but not AVX-512 are the older ones this package cares less for.
+	pow: powGeneric,
 }
 
 // runVector drives an assembly kernel over x. The kernel stops in front of
@@ -47,6 +53,33 @@ func runVector(kernel func(dst, x []float64) int, scalar func(float64) float64, 
 		i += kernel(dst[i:], x[i:])
 		for end := min(i+width, len(x)); i < end; i++ {
 			dst[i] = scalar(x[i])
+		}
+	}
+}
+
+// powVector drives powAVX512 as runVector drives the one-operand kernels.
+// A one-element operand is copied into an eight-element buffer that the
+// kernel reads again for every vector (step 0).
+func powVector(dst, x, y []float64) {
+	var xb, yb [8]float64
+	xs, ys := x, y
+	xstep, ystep := 1, 1
+	if len(x) != len(dst) {
+		for i := range xb {
+			xb[i] = x[0]
+		}
+		xs, xstep = xb[:], 0
+	}
+	if len(y) != len(dst) {
+		for i := range yb {
+			yb[i] = y[0]
+		}
+		ys, ystep = yb[:], 0
+	}
+	for i := 0; i < len(dst); {
+		i += powAVX512(dst[i:], xs[i*xstep:], ys[i*ystep:], 64*xstep, 64*ystep)
+		for end := min(i+8, len(dst)); i < end; i++ {
+			dst[i] = pow1(xs[i*xstep], ys[i*ystep])
 		}
 	}
 }
@@ -102,16 +135,25 @@ func sinAVX512(dst, x []float64) int
 func cosAVX512(dst, x []float64) int
 
 //go:noescape
+func tanAVX512(dst, x []float64) int
+
+//go:noescape
 func expAVX512(dst, x []float64) int
 
 //go:noescape
 func logAVX512(dst, x []float64) int
 
 //go:noescape
+func powAVX512(dst, x, y []float64, xstep, ystep int) int
+
+//go:noescape
 func sinAVX2(dst, x []float64) int
 
 //go:noescape
 func cosAVX2(dst, x []float64) int
+
+//go:noescape
+func tanAVX2(dst, x []float64) int
 
 //go:noescape
 func expAVX2(dst, x []float64) int

@@ -2,8 +2,8 @@
 
 #include "textflag.h"
 
-// AVX2+FMA versions of sin1, cos1, exp1 and log1 in generic.go, four lanes
-// per YMM register, for amd64 CPUs without AVX-512. They follow the scalar
+// AVX2+FMA versions of sin1, cos1, exp1 and log1 in generic.go and tan1 in
+// tan.go, four lanes per YMM register, for amd64 CPUs without AVX-512. They follow the scalar
 // code operation for operation (so they give the same results bit for bit)
 // with three changes forced by the instruction set: the Exp table is read
 // with VGATHERQPD and 2^floor(k/16) is built with integer operations (so
@@ -188,6 +188,157 @@ cosTail:
 	TAIL_STORE
 
 cosDone:
+	MOVQ AX, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// ---- tangent ----
+
+// The tangent needs more scratch registers than the four-register frame
+// leaves, so TAN2 keeps no constants in registers: they are broadcast from
+// tanConsts, tanSinPoly, tanCosPoly, avx2Ints and avx2Floats where used.
+// x stays in Y0 and the tiny lanes in Y2; everything else is scratch.
+
+// TAN2_CHECK: Y3 = lanes with !(|x| <= trigMax), Y2 = lanes with
+// |x| < trigTiny, as TRIG2_CHECK.
+#define TAN2_CHECK \
+	VBROADCASTSD ·avx2Ints+0(SB), Y4 \
+	VANDPD Y4, Y0, Y2 \
+	VBROADCASTSD ·avx2Floats+0(SB), Y4 \
+	VCMPPD $0x16, Y4, Y2, Y3 \
+	VBROADCASTSD ·avx2Floats+8(SB), Y4 \
+	VCMPPD $0x11, Y4, Y2, Y2
+
+// TAN2_REDUCE: rh in Y8, rl in Y10, t = x*2/pi + magic in Y3, as tan1.
+#define TAN2_REDUCE \
+	VBROADCASTSD ·tanConsts+8(SB), Y14 \
+	VBROADCASTSD ·tanConsts+0(SB), Y3 \
+	VFMADD213PD Y14, Y0, Y3 \
+	VSUBPD Y14, Y3, Y4 \
+	VBROADCASTSD ·tanConsts+16(SB), Y15 \
+	VMOVAPD Y0, Y5 \
+	VFNMADD231PD Y15, Y4, Y5 \
+	VBROADCASTSD ·tanConsts+24(SB), Y15 \
+	VMULPD Y15, Y4, Y6 \
+	VMOVAPD Y6, Y7 \
+	VFMSUB231PD Y15, Y4, Y7 \
+	VSUBPD Y6, Y5, Y8 \
+	VSUBPD Y5, Y8, Y9 \
+	VSUBPD Y9, Y8, Y10 \
+	VSUBPD Y10, Y5, Y10 \
+	VADDPD Y9, Y6, Y6 \
+	VSUBPD Y6, Y10, Y10 \
+	VSUBPD Y7, Y10, Y10 \
+	VBROADCASTSD ·tanConsts+32(SB), Y15 \
+	VFNMADD231PD Y15, Y4, Y10
+
+// SINCOS2_DD: sinCosDD(Y8, Y10): sh = Y8, sl in Y1, ch in Y6, cl in Y13.
+#define SINCOS2_DD \
+	VMULPD Y8, Y8, Y11 \
+	VMOVAPD Y11, Y12 \
+	VFMSUB231PD Y8, Y8, Y12 \
+	VBROADCASTSD ·tanSinPoly+48(SB), Y1 \
+	VBROADCASTSD ·tanSinPoly+40(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y1 \
+	VBROADCASTSD ·tanSinPoly+32(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y1 \
+	VBROADCASTSD ·tanSinPoly+24(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y1 \
+	VBROADCASTSD ·tanSinPoly+16(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y1 \
+	VBROADCASTSD ·tanSinPoly+8(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y1 \
+	VBROADCASTSD ·tanSinPoly+0(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y1 \
+	VBROADCASTSD ·tanCosPoly+40(SB), Y13 \
+	VBROADCASTSD ·tanCosPoly+32(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y13 \
+	VBROADCASTSD ·tanCosPoly+24(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y13 \
+	VBROADCASTSD ·tanCosPoly+16(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y13 \
+	VBROADCASTSD ·tanCosPoly+8(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y13 \
+	VBROADCASTSD ·tanCosPoly+0(SB), Y15 \
+	VFMADD213PD Y15, Y11, Y13 \
+	VBROADCASTSD ·tanConsts+40(SB), Y15 \
+	VBROADCASTSD ·tanConsts+48(SB), Y14 \
+	VMULPD Y15, Y11, Y5 \
+	VMOVAPD Y10, Y6 \
+	VFNMADD231PD Y5, Y10, Y6 \
+	VMULPD Y11, Y8, Y7 \
+	VFMADD213PD Y6, Y7, Y1 \
+	VSUBPD Y5, Y14, Y6 \
+	VSUBPD Y6, Y14, Y7 \
+	VSUBPD Y5, Y7, Y7 \
+	VMULPD Y11, Y11, Y9 \
+	VMULPD Y15, Y12, Y12 \
+	VFMSUB213PD Y12, Y9, Y13 \
+	VFNMADD231PD Y10, Y8, Y13 \
+	VADDPD Y7, Y13, Y13
+
+// TAN2_BODY: Y1 = tan1(Y0), x itself in the tiny lanes Y2. The parity of
+// k, shifted to the sign bit of Y3, is the VBLENDVPD mask that swaps
+// numerator and denominator, and the sign to apply.
+#define TAN2_BODY \
+	TAN2_REDUCE \
+	SINCOS2_DD \
+	VPSLLQ $63, Y3, Y3 \
+	VBLENDVPD Y3, Y6, Y8, Y9 \
+	VBLENDVPD Y3, Y8, Y6, Y11 \
+	VBLENDVPD Y3, Y13, Y1, Y12 \
+	VBLENDVPD Y3, Y1, Y13, Y4 \
+	VADDPD Y12, Y9, Y5 \
+	VSUBPD Y5, Y9, Y7 \
+	VADDPD Y12, Y7, Y7 \
+	VADDPD Y4, Y11, Y10 \
+	VSUBPD Y10, Y11, Y1 \
+	VADDPD Y4, Y1, Y1 \
+	VDIVPD Y10, Y5, Y13 \
+	VMOVAPD Y5, Y6 \
+	VFNMADD231PD Y10, Y13, Y6 \
+	VADDPD Y7, Y6, Y6 \
+	VFNMADD231PD Y1, Y13, Y6 \
+	VDIVPD Y10, Y6, Y6 \
+	VADDPD Y6, Y13, Y13 \
+	VXORPD Y3, Y13, Y1 \
+	VBLENDVPD Y2, Y0, Y1, Y1
+
+// func tanAVX2(dst, x []float64) int
+TEXT ·tanAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	XORQ AX, AX
+
+tanLoop:
+	LEAQ 4(AX), DX
+	CMPQ DX, CX
+	JA   tanTail
+	VMOVUPD (SI)(AX*8), Y0
+	TAN2_CHECK
+	VMOVMSKPD Y3, BX
+	TESTL BX, BX
+	JNZ  tanDone
+	TAN2_BODY
+	VMOVUPD Y1, (DI)(AX*8)
+	MOVQ DX, AX
+	JMP  tanLoop
+
+tanTail:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	JZ   tanDone
+	TAIL_LOAD
+	TAN2_CHECK
+	TAIL_BAD
+	VMOVMSKPD Y3, DX
+	TESTL DX, DX
+	JNZ  tanDone
+	TAN2_BODY
+	TAIL_STORE
+
+tanDone:
 	MOVQ AX, ret+48(FP)
 	VZEROUPPER
 	RET
