@@ -69,10 +69,11 @@ type AllocStats struct {
 //
 // Work is admitted by Reserve, a byte semaphore that blocks until the bytes
 // fit under the limit; blocks are then drawn with Alloc, which never blocks.
-// Released buffers are pooled for reuse as long as pooled plus reserved bytes
-// stay under the limit, so the memory the allocator holds (live plus pooled)
-// never exceeds the budget while live bytes stay within reservations.
-// PeakLive is the measured proof of the budget: tests assert it.
+// Released buffers are pooled for reuse (a reused buffer costs nothing,
+// while a new one is zeroed by the runtime) as long as the memory the
+// allocator holds, live plus pooled, stays under the limit: a new buffer
+// first drops pooled ones until it fits. PeakLive is the measured proof of
+// the budget: tests assert it.
 type Allocator struct {
 	limit int64
 
@@ -190,7 +191,6 @@ func (a *Allocator) takeLocked(n int64) {
 	if a.reserved > a.peakReserved {
 		a.peakReserved = a.reserved
 	}
-	a.trimLocked()
 }
 
 func (a *Allocator) wakeLocked() {
@@ -202,20 +202,21 @@ func (a *Allocator) wakeLocked() {
 	}
 }
 
-// trimLocked drops pooled buffers until pooled plus reserved bytes fit the
-// budget, largest first.
-func (a *Allocator) trimLocked() {
+// trimLocked drops pooled buffers, largest first, until pooled bytes plus
+// the live bytes and extra bytes about to be allocated fit the budget.
+func (a *Allocator) trimLocked(extra int64) {
 	if a.limit == 0 {
 		return
 	}
-	for a.cached > 0 && a.cached+a.reserved > a.limit {
+	over := func() bool { return a.cached+a.live.Load()+extra > a.limit }
+	for a.cached > 0 && over() {
 		sizes := make([]int, 0, len(a.pool))
 		for s := range a.pool {
 			sizes = append(sizes, s)
 		}
 		sort.Sort(sort.Reverse(sort.IntSlice(sizes)))
 		for _, s := range sizes {
-			for len(a.pool[s]) > 0 && a.cached+a.reserved > a.limit {
+			for len(a.pool[s]) > 0 && over() {
 				list := a.pool[s]
 				list[len(list)-1] = nil
 				a.pool[s] = list[:len(list)-1]
@@ -243,6 +244,8 @@ func (a *Allocator) Alloc(dt DType, shape []int) *Block {
 			a.pool[size] = list[:len(list)-1]
 			a.cached -= int64(size)
 			a.reused.Add(1)
+		} else {
+			a.trimLocked(int64(size))
 		}
 		a.mu.Unlock()
 		if buf == nil {
@@ -286,7 +289,7 @@ func (a *Allocator) free(b *Block) {
 	defer a.mu.Unlock()
 	room := int64(unlimitedCache)
 	if a.limit > 0 {
-		room = a.limit - a.reserved
+		room = a.limit - a.live.Load()
 	}
 	if a.cached+int64(size) <= room {
 		a.pool[size] = append(a.pool[size], buf)

@@ -334,6 +334,17 @@ func (k *redSumK[T]) cols(p *Partial, xb []byte, g redPanel) {
 		}
 		s := sum[g.o+j0:][:w]
 		c := comp[g.o+j0:][:w]
+		var z T
+		if _, narrow := any(z).(float32); narrow {
+			// float32 values summed in float64 keep ~29 bits more than
+			// the float32 result needs: compensation buys nothing, and
+			// per-column it would cost more than the sum when a tile
+			// holds few rows.
+			for j, v := range a {
+				s[j] += v
+			}
+			continue
+		}
 		for j, v := range a {
 			s[j], c[j] = redNeumaier(s[j], c[j], v)
 		}

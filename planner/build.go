@@ -10,12 +10,14 @@ import (
 
 // builder turns an expression graph into stages and tasks.
 type builder struct {
-	opts    Options
-	canonOf map[*ndarray.Node]*ndarray.Node
-	byKey   map[string]*ndarray.Node
-	mats    map[*ndarray.Node]*matNode
-	stages  []*Stage
-	tasks   []*Task
+	opts       Options
+	canonOf    map[*ndarray.Node]*ndarray.Node
+	byKey      map[string]*ndarray.Node
+	mats       map[*ndarray.Node]*matNode
+	stages     []*Stage
+	tasks      []*Task
+	reads      map[string]*Task
+	readStages map[*ndarray.Node]*Stage
 	// maxBlock tracks the largest block of any array in the plan.
 	maxBlock     int64
 	maxBlockNode *ndarray.Node
@@ -41,7 +43,8 @@ func Build(arrays []ndarray.Array, opts Options) (*Plan, error) {
 	if opts.TileElems <= 0 {
 		opts.TileElems = DefaultTileElems
 	}
-	b := &builder{opts: opts, canonOf: map[*ndarray.Node]*ndarray.Node{}, byKey: map[string]*ndarray.Node{}, mats: map[*ndarray.Node]*matNode{}}
+	b := &builder{opts: opts, canonOf: map[*ndarray.Node]*ndarray.Node{}, byKey: map[string]*ndarray.Node{}, mats: map[*ndarray.Node]*matNode{},
+		reads: map[string]*Task{}, readStages: map[*ndarray.Node]*Stage{}}
 	plan := &Plan{Options: opts}
 	for i, a := range arrays {
 		out, err := b.output(a.Node())
@@ -250,17 +253,34 @@ func (b *builder) scratchBytes(p *program, regionElems int) int64 {
 	return total
 }
 
-// prefetchBytes is the bytes of source regions a binding reads whole.
-func prefetchBytes(bd *binding) int64 {
-	var n int64
-	for _, l := range bd.prog.leaves {
-		if l.kind == exSource {
-			for _, reg := range bd.bounds[l.leaf] {
-				n += bytesOf(l.dtype, reg.Shape)
-			}
-		}
+// readTask returns the task reading region reg of source node n, one per
+// distinct region: consumers of the same region share it. Reads are tasks
+// of their own so the engine runs the next read (serialised inside the C
+// library) while other workers compute on blocks already read.
+func (b *builder) readTask(n *ndarray.Node, reg chunk.Region) *Task {
+	key := fmt.Sprintf("%d|%v|%v", n.ID(), reg.Start, reg.Shape)
+	if t, ok := b.reads[key]; ok {
+		return t
 	}
-	return n
+	s := b.readStages[n]
+	if s == nil {
+		src := n.Op().(*ndarray.OpSource).Src
+		s = b.newStage(KindRead, "read "+n.Op().Name(), n, n.Grid(), n.DType(), func(tc *TaskContext, t *Task) (Value, error) {
+			reg := t.exprs[0].region
+			blk := tc.Alloc.Alloc(t.Stage.DType, reg.Shape)
+			if err := src.ReadRegion(tc.Ctx, reg, blk.Bytes()); err != nil {
+				blk.Release()
+				return Value{}, fmt.Errorf("planner: read %s region %v: %w", n.Op().Name(), reg, err)
+			}
+			return Value{Block: blk}, nil
+		})
+		s.Notes = []string{"reads run as their own tasks, ahead of the tasks that use them, so I/O overlaps compute"}
+		b.readStages[n] = s
+	}
+	out := bytesOf(n.DType(), reg.Shape)
+	t := b.newTask(s, []int{len(s.Tasks)}, nil, []*binding{{region: reg}}, out, out)
+	b.reads[key] = t
+	return t
 }
 
 // fusedNote describes what a program fuses and recomputes, for Explain.
@@ -303,9 +323,9 @@ func (b *builder) blocksStage(n *ndarray.Node) (*matNode, error) {
 		idx := g.BlockIndex(f)
 		reg := g.BlockRegion(idx)
 		deps := &depSet{}
-		bd := bind(p, reg, deps)
+		bd := b.bind(p, reg, deps)
 		out := bytesOf(n.DType(), reg.Shape)
-		m.blockTasks[f] = b.newTask(s, idx, deps, []*binding{bd}, out+scratch+prefetchBytes(bd), out)
+		m.blockTasks[f] = b.newTask(s, idx, deps, []*binding{bd}, out+scratch, out)
 	}
 	return m, nil
 }

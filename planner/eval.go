@@ -41,28 +41,11 @@ type evaluator struct {
 	epoch   int
 	counter int
 	active  []int
-	// prefetched holds, per source leaf, the regions it reads, read whole.
-	prefetched [][]*chunk.Block
-	scratch    *chunk.Block
+	scratch *chunk.Block
 }
 
 func newEvaluator(tc *TaskContext, b *binding) (*evaluator, error) {
-	ev := &evaluator{tc: tc, b: b, states: make([]nodeState, len(b.prog.nodes)), prefetched: make([][]*chunk.Block, len(b.prog.leaves))}
-	for _, l := range b.prog.leaves {
-		if l.kind != exSource {
-			continue
-		}
-		src := l.n.Op().(*ndarray.OpSource).Src
-		for _, reg := range b.bounds[l.leaf] {
-			blk := tc.Alloc.Alloc(l.dtype, reg.Shape)
-			ev.prefetched[l.leaf] = append(ev.prefetched[l.leaf], blk)
-			if err := src.ReadRegion(tc.Ctx, reg, blk.Bytes()); err != nil {
-				ev.release()
-				return nil, fmt.Errorf("planner: read %s region %v: %w", l.n.Op().Name(), reg, err)
-			}
-		}
-	}
-	return ev, nil
+	return &evaluator{tc: tc, b: b, states: make([]nodeState, len(b.prog.nodes))}, nil
 }
 
 // release returns every buffer the evaluator holds.
@@ -75,12 +58,6 @@ func (ev *evaluator) release() {
 		}
 	}
 	ev.states = nil
-	for _, list := range ev.prefetched {
-		for _, b := range list {
-			b.Release()
-		}
-	}
-	ev.prefetched = nil
 	if ev.scratch != nil {
 		ev.scratch.Release()
 		ev.scratch = nil
@@ -188,27 +165,7 @@ func (ev *evaluator) eval(e *exprNode, r chunk.Region) (view, error) {
 		d := s.buf.Bytes()[:n*e.size]
 		ops.CopyRegion(d, r.Shape, make([]int, len(r.Shape)), data, e.shape, r.Start, r.Shape, e.size)
 		return s.out(view{data: d}), nil
-	case exSource:
-		var blk *chunk.Block
-		var outer chunk.Region
-		for k, reg := range ev.b.bounds[e.leaf] {
-			if reg.Contains(r) {
-				blk, outer = ev.prefetched[e.leaf][k], reg
-				break
-			}
-		}
-		if blk == nil {
-			return view{}, fmt.Errorf("planner: %s: region %v outside the prefetched %v", e.n.Op().Name(), r, ev.b.bounds[e.leaf])
-		}
-		rel := r.Relative(outer)
-		if off, ok := contiguousOffset(outer.Shape, rel); ok {
-			return ev.claim(e, r, 0, e.dtype).out(view{data: blk.Bytes()[off*e.size : (off+n)*e.size]}), nil
-		}
-		s := ev.claim(e, r, n, e.dtype)
-		d := s.buf.Bytes()[:n*e.size]
-		ops.CopyRegion(d, r.Shape, make([]int, len(r.Shape)), blk.Bytes(), outer.Shape, rel.Start, r.Shape, e.size)
-		return s.out(view{data: d}), nil
-	case exRef:
+	case exSource, exRef:
 		return ev.evalRef(e, r)
 	case exUnary:
 		in, err := ev.eval(e.inputs[0], r)
@@ -389,7 +346,8 @@ func contiguousOffset(shape []int, r chunk.Region) (int, bool) {
 	return off, true
 }
 
-// evalRef reads region r of a materialised array from its blocks.
+// evalRef reads region r of a materialised array, or of a source, from
+// the blocks its producer (or read) tasks made.
 func (ev *evaluator) evalRef(e *exprNode, r chunk.Region) (view, error) {
 	n := r.Size()
 	refs := ev.b.refs[e.leaf]

@@ -367,12 +367,13 @@ type refBlock struct {
 }
 
 // binding is a program bound to one task: the region it evaluates and,
-// per leaf, the regions read and the blocks holding them.
+// per leaf, the regions read and the blocks holding them (a materialised
+// array's blocks, or the blocks read tasks fetched from a source).
 type binding struct {
 	prog   *program
 	region chunk.Region
 	bounds [][]chunk.Region // per leaf: the regions read (a few, or their union)
-	refs   [][]refBlock     // per leaf, for exRef leaves
+	refs   [][]refBlock     // per leaf: the input blocks it reads
 }
 
 // maxRegionsPerNode bounds how many separate regions bind tracks for a node
@@ -398,11 +399,12 @@ func addRegion(list []chunk.Region, r chunk.Region) []chunk.Region {
 	return list
 }
 
-// bind computes a program's leaf regions for region r and appends the
-// producer tasks of the materialised blocks it reads to deps. Regions are
-// tracked per use, not merged into one box, so x + x.T reads two blocks of
-// x, not the square spanning them.
-func bind(p *program, r chunk.Region, deps *depSet) *binding {
+// bind computes a program's leaf regions for region r and appends to deps
+// the producer tasks of the materialised blocks it reads and the read
+// tasks of the source regions it needs. Regions are tracked per use, not
+// merged into one box, so x + x.T reads two blocks of x, not the square
+// spanning them.
+func (bl *builder) bind(p *program, r chunk.Region, deps *depSet) *binding {
 	b := &binding{prog: p, region: r, bounds: make([][]chunk.Region, len(p.leaves)), refs: make([][]refBlock, len(p.leaves))}
 	if len(p.leaves) == 0 {
 		// Generated and in-memory leaves need no regions or dependencies.
@@ -425,7 +427,10 @@ func bind(p *program, r chunk.Region, deps *depSet) *binding {
 	}
 	for _, l := range p.leaves {
 		b.bounds[l.leaf] = regs[l.idx]
-		if l.kind != exRef {
+		if l.kind == exSource {
+			for _, reg := range regs[l.idx] {
+				b.refs[l.leaf] = append(b.refs[l.leaf], refBlock{dep: deps.add(bl.readTask(l.n, reg)), region: reg})
+			}
 			continue
 		}
 		g := l.ref.n.Grid()

@@ -83,12 +83,14 @@ const (
 	KindContractCombine
 	// KindMapBlocks runs a user function per block.
 	KindMapBlocks
+	// KindRead reads a region of an external source.
+	KindRead
 )
 
 var kindNames = map[StageKind]string{
 	KindBlocks: "blocks", KindReducePartial: "reduce-partial", KindReduceCombine: "reduce-combine",
 	KindScanTotal: "scan-total", KindScanCarry: "scan-carry", KindScan: "scan",
-	KindContract: "contract", KindContractCombine: "contract-combine", KindMapBlocks: "map-blocks",
+	KindContract: "contract", KindContractCombine: "contract-combine", KindMapBlocks: "map-blocks", KindRead: "read",
 }
 
 // String names the kind.

@@ -63,10 +63,10 @@ func (b *builder) reduceStages(n *ndarray.Node) (*matNode, error) {
 			}
 		}
 		deps := &depSet{}
-		bd := bind(p, reg, deps)
+		bd := b.bind(p, reg, deps)
 		pb := ops.PartialBytes(op.Fn, in.DType(), chunk.Size(pshape))
 		out := bytesOf(n.DType(), pshape)
-		t := b.newTask(ps, idx, deps, []*binding{bd}, pb+out+scratch+prefetchBytes(bd), pb)
+		t := b.newTask(ps, idx, deps, []*binding{bd}, pb+out+scratch, pb)
 		ri.partial[t] = pshape
 		o := og.FlatIndex(oidx)
 		groups[o] = append(groups[o], t)
@@ -213,11 +213,11 @@ func (b *builder) scanStages(n *ndarray.Node) (*matNode, error) {
 			}
 			reg := g.BlockRegion(idx)
 			deps := &depSet{}
-			bd := bind(p, reg, deps)
+			bd := b.bind(p, reg, deps)
 			tshape := append([]int{}, reg.Shape...)
 			tshape[ax] = 1
 			tb := bytesOf(n.DType(), tshape)
-			totals[f] = b.newTask(ts, idx, deps, []*binding{bd}, bytesOf(n.DType(), reg.Shape)+tb+scratch+prefetchBytes(bd), tb)
+			totals[f] = b.newTask(ts, idx, deps, []*binding{bd}, bytesOf(n.DType(), reg.Shape)+tb+scratch, tb)
 		}
 		// Carries in order along the axis: carry(k) = carry(k-1) (op) total(k-1).
 		for f := 0; f < g.Len(); f++ {
@@ -249,13 +249,13 @@ func (b *builder) scanStages(n *ndarray.Node) (*matNode, error) {
 		idx := g.BlockIndex(f)
 		reg := g.BlockRegion(idx)
 		deps := &depSet{}
-		bd := bind(p, reg, deps)
+		bd := b.bind(p, reg, deps)
 		ci := -1
 		if c, ok := carries[f]; ok {
 			ci = deps.add(c)
 		}
 		out := bytesOf(n.DType(), reg.Shape)
-		t := b.newTask(ss, idx, deps, []*binding{bd}, out+scratch+prefetchBytes(bd), out)
+		t := b.newTask(ss, idx, deps, []*binding{bd}, out+scratch, out)
 		si.carry[t] = ci
 		m.blockTasks[f] = t
 	}
@@ -392,9 +392,9 @@ func (b *builder) contractStages(n *ndarray.Node) (*matNode, error) {
 				rb.Start[op.BContract[i]], rb.Shape[op.BContract[i]] = kreg.Start[i], kreg.Shape[i]
 			}
 			deps := &depSet{}
-			ba := bind(pa, ra, deps)
-			bb := bind(pb, rb, deps)
-			work := 2*(bytesOf(n.DType(), ra.Shape)+bytesOf(n.DType(), rb.Shape)) + out + scratch + prefetchBytes(ba) + prefetchBytes(bb)
+			ba := b.bind(pa, ra, deps)
+			bb := b.bind(pb, rb, deps)
+			work := 2*(bytesOf(n.DType(), ra.Shape)+bytesOf(n.DType(), rb.Shape)) + out + scratch
 			t := b.newTask(ps, oidx, deps, []*binding{ba, bb}, work, out)
 			t.aux = k
 			level = append(level, t)
@@ -524,9 +524,9 @@ func (b *builder) mapBlocksStage(n *ndarray.Node) (*matNode, error) {
 		var bds []*binding
 		work := scratch
 		for i, p := range progs {
-			bd := bind(p, ireg, deps)
+			bd := b.bind(p, ireg, deps)
 			bds = append(bds, bd)
-			work += bytesOf(ins[i].DType(), ireg.Shape) + prefetchBytes(bd)
+			work += bytesOf(ins[i].DType(), ireg.Shape)
 		}
 		out := bytesOf(n.DType(), g.BlockShape(idx))
 		m.blockTasks[f] = b.newTask(s, idx, deps, bds, work+out, out)

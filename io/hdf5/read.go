@@ -216,7 +216,10 @@ func (f *file) Var(name string) (dataset.Var, error) {
 			return nil, &dataset.Error{Path: f.path, Var: p, Op: "open", Err: fmt.Errorf("%s: %w", missingFilter(fl), dataset.ErrFilter)}
 		}
 	}
-	d, err := f.h.OpenDataset(p, h5.CacheOptions{Bytes: f.opts.CacheBytes})
+	// Unfiltered chunks are read straight from the file (no cache): the
+	// engine reads each region once, and a cache would copy whole chunks
+	// for the few rows a region takes from each.
+	d, err := f.h.OpenDataset(p, h5.CacheOptions{Bytes: f.opts.CacheBytes, None: len(in.Filters) == 0})
 	if err != nil {
 		return nil, &dataset.Error{Path: f.path, Var: p, Op: "open", Err: err}
 	}

@@ -410,10 +410,17 @@ func (f *file) Var(name string) (dataset.Var, error) {
 		// dropping what the cache held. libnetcdf 4.9.0 reopens it by the
 		// variable's name, which for a renamed variable opens another
 		// dataset (the dimension's): those keep the default cache.
+		// Unfiltered chunks get no cache at all: HDF5 then reads a region
+		// straight from the file, where a cache smaller than the chunks
+		// would copy each whole chunk for the few rows a region takes.
 		if ref.chunkBytes > 0 && !ref.renamed && !ref.cacheSet {
 			ref.cacheSet = true
-			slots := cacheSlots(f.cache, ref.chunkBytes)
-			if s := C.nc_set_var_chunk_cache(ref.gid, ref.varid, C.size_t(f.cache), C.size_t(slots), 0.75); s != 0 {
+			cache := f.cache
+			if len(ref.info.Filters) == 0 {
+				cache = 0
+			}
+			slots := cacheSlots(cache, ref.chunkBytes)
+			if s := C.nc_set_var_chunk_cache(ref.gid, ref.varid, C.size_t(cache), C.size_t(slots), 0.75); s != 0 {
 				err = reason(s, kindMeta)
 			}
 		}

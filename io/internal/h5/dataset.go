@@ -79,6 +79,11 @@ type Dataset struct {
 type CacheOptions struct {
 	// Bytes is the cache size (0: the library default, 1 MiB).
 	Bytes int64
+	// None disables the cache. For unfiltered chunks HDF5 then reads a
+	// selection straight from the file into the caller's buffer; with a
+	// cache smaller than the chunks a selection crossing many chunks would
+	// copy each whole chunk through the cache for a few rows of it.
+	None bool
 }
 
 // OpenDataset opens the dataset at path with a chunk cache of
@@ -97,7 +102,11 @@ func (f *File) OpenDataset(p string, cache CacheOptions) (*Dataset, error) {
 		if cache.Bytes > 0 {
 			slots = cacheSlots(f.id, cp, cache.Bytes)
 		}
-		id := C.ndc_open_dataset(f.id, cp, C.int64_t(cache.Bytes), C.int64_t(slots))
+		bytes := cache.Bytes
+		if cache.None {
+			bytes = -1
+		}
+		id := C.ndc_open_dataset(f.id, cp, C.int64_t(bytes), C.int64_t(slots))
 		if id < 0 {
 			err = stackError("H5Dopen " + p)
 			return

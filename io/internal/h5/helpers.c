@@ -192,13 +192,13 @@ done:
 
 // ndc_open_dataset opens the dataset at path with a chunk cache of
 // cache_bytes spread over cache_slots hash slots (0: the library's
-// defaults).
+// defaults; cache_bytes < 0: no cache at all).
 hid_t ndc_open_dataset(hid_t file, const char *path, int64_t cache_bytes, int64_t cache_slots) {
 	hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
 	if (dapl < 0)
 		return -1;
-	if (cache_bytes > 0 &&
-	    H5Pset_chunk_cache(dapl, cache_slots > 0 ? (size_t)cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT, (size_t)cache_bytes, 0.75) < 0) {
+	if (cache_bytes != 0 &&
+	    H5Pset_chunk_cache(dapl, cache_slots > 0 ? (size_t)cache_slots : H5D_CHUNK_CACHE_NSLOTS_DEFAULT, cache_bytes > 0 ? (size_t)cache_bytes : 0, 0.75) < 0) {
 		hid_t st = keep_err(1);
 		H5Pclose(dapl);
 		put_err(st);
