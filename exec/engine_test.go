@@ -100,14 +100,15 @@ func TestOutOfCoreBudget(t *testing.T) {
 	}
 }
 
-// TestSpillKeepsBudget forces a materialised array that must be read
-// transposed (every block needed twice, far apart in time) to spill.
+// TestSpillKeepsBudget forces a materialised array whose blocks are each
+// needed by many tasks far apart in time (a matrix product reads y's rows
+// and columns) to spill.
 func TestSpillKeepsBudget(t *testing.T) {
 	const budget = 6 << 20
 	n := 1536 // 18 MiB per array
 	x := ndarray.RandomUniform(3, []int{n, n}, chunk.Float64, chunk.Regular(128, 128))
 	y := x.CumSum(0)
-	a := y.Add(y.T()).Sum()
+	a := ndarray.Matmul(y, y).Sum()
 	eng := exec.New(exec.Options{MemoryBudget: budget, Workers: 2, SpillDir: t.TempDir()})
 	plan, err := eng.Plan(8, a)
 	if err != nil {
@@ -129,18 +130,43 @@ func TestSpillKeepsBudget(t *testing.T) {
 	if rep.PeakLiveBytes > budget || rep.PeakReservedBytes > budget {
 		t.Errorf("peak live %d reserved %d over budget %d", rep.PeakLiveBytes, rep.PeakReservedBytes, budget)
 	}
-	// Reference: sum(y + y.T) = 2 sum(y), y = cumsum(x, 0).
+	// Reference: sum(y @ y) = sum_k colsum(y)_k * rowsum(y)_k, y = cumsum(x, 0).
 	ref := wholeRandom(3, []int{n, n})
-	var want float64
+	y64 := make([]float64, n*n)
 	for j := 0; j < n; j++ {
 		c := 0.0
 		for i := 0; i < n; i++ {
 			c += ref[i*n+j]
-			want += 2 * c
+			y64[i*n+j] = c
 		}
+	}
+	var want float64
+	for k := 0; k < n; k++ {
+		var col, row float64
+		for i := 0; i < n; i++ {
+			col += y64[i*n+k]
+			row += y64[k*n+i]
+		}
+		want += col * row
 	}
 	if rel := math.Abs(got.Scalar()-want) / want; rel > 1e-9 {
 		t.Errorf("got %v want %v", got.Scalar(), want)
+	}
+}
+
+// TestTransposedReuseIsCheap: y + y.T reads every block of the
+// materialised y twice, far apart in block order; the order places both
+// readers as soon as both blocks exist, so y never piles up.
+func TestTransposedReuseIsCheap(t *testing.T) {
+	n := 1536
+	x := ndarray.RandomUniform(3, []int{n, n}, chunk.Float64, chunk.Regular(128, 128))
+	y := x.CumSum(0)
+	eng := exec.New(exec.Options{MemoryBudget: 6 << 20, Workers: 2})
+	if _, err := eng.Compute(context.Background(), y.Add(y.T()).Sum()); err != nil {
+		t.Fatal(err)
+	}
+	if rep := eng.LastReport(); rep.BytesSpilled != 0 || rep.PeakLiveBytes > 4<<20 {
+		t.Errorf("y + y.T held %s and spilled %s", chunk.FormatBytes(rep.PeakLiveBytes), chunk.FormatBytes(rep.BytesSpilled))
 	}
 }
 

@@ -33,19 +33,28 @@ func BroadcastShapes(shapes ...[]int) ([]int, error) {
 	return out, nil
 }
 
-// unifiedGrid chooses the grid of an elementwise result of shape out: on
-// each axis the common refinement of the chunks of the inputs that are not
-// broadcast along it (Dask's unify_chunks).
+// unifiedGrid chooses the grid of an elementwise result of shape out. On
+// each axis it keeps the chunks of the largest operand not broadcast along
+// it, and takes the common refinement (Dask's unify_chunks) when several
+// operands of that largest size disagree. Keeping the large operand's
+// blocks matters: refining x's (8, 1000, 1000) file blocks by a small
+// mean's (1, 8, 1000) would cut the work into thousands of tiny tasks, and
+// fused tasks read any operand at any region, so nothing needs aligning.
 func unifiedGrid(out []int, inputs []*Node) (chunk.Grid, error) {
 	chunks := make([][]int, len(out))
 	for ax := range out {
 		var cands [][]int
+		var best int64 = -1
 		for _, in := range inputs {
 			off := len(out) - in.grid.Rank()
-			if ax < off {
+			if ax < off || in.Shape()[ax-off] != out[ax] {
 				continue
 			}
-			if in.Shape()[ax-off] == out[ax] {
+			size := int64(chunk.Size(in.Shape())) * int64(in.dtype.Size())
+			switch {
+			case size > best:
+				best, cands = size, [][]int{in.grid.AxisChunks(ax - off)}
+			case size == best:
 				cands = append(cands, in.grid.AxisChunks(ax-off))
 			}
 		}

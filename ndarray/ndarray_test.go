@@ -210,3 +210,14 @@ func ExampleArray_Sum() {
 	fmt.Println(s.Shape(), s.DType(), s.Chunks())
 	// Output: [3 1] int64 [[3] [1]]
 }
+
+// TestUnifiedChunksKeepLargeOperand: a small operand does not fragment a
+// large one's blocks (x - mean(x) keeps x's chunks).
+func TestUnifiedChunksKeepLargeOperand(t *testing.T) {
+	x := Zeros(chunk.Float32, []int{100, 100, 100}, chunk.Regular(8, -1, -1))
+	m := x.Rechunk(chunk.Regular(-1, 8, -1)).Mean(Axes(0), KeepDims())
+	got := x.Sub(m).Grid().Summary()
+	if got != "8x100x100" {
+		t.Errorf("x - mean(x) chunks %s, want x's 8x100x100", got)
+	}
+}

@@ -253,6 +253,18 @@ func (o *OpRechunk) Name() string { return "rechunk" }
 // Key implements Op.
 func (o *OpRechunk) Key() string { return "rechunk" }
 
+// OpPersist materialises its input: its blocks are computed once and kept
+// (or spilled) for every consumer, instead of being fused into each. It is
+// how a rechunk stages data: blocks read aligned with the source, then
+// read back in the target's shape.
+type OpPersist struct{}
+
+// Name implements Op.
+func (o *OpPersist) Name() string { return "persist" }
+
+// Key implements Op.
+func (o *OpPersist) Key() string { return "persist" }
+
 // OpReduce reduces the axes marked in Axes (one flag per input axis).
 type OpReduce struct {
 	Fn         ops.ReduceOp

@@ -613,3 +613,19 @@ func (a Array) RechunkGrid(g chunk.Grid) Array {
 	}
 	return wrap(newNode(&OpRechunk{}, in.dtype, g, in))
 }
+
+// Persist marks the array to be materialised once, in its own chunks, and
+// read from there by every consumer: the engine keeps its blocks (spilling
+// them, compressed, when they cannot stay resident) instead of fusing the
+// expression into each consumer. Use it before a rechunk that reads each
+// block in many pieces, such as turning time-major storage chunks into
+// time series: x.Persist().Rechunk(target) reads each source block once.
+func (a Array) Persist() Array {
+	if err := a.Err(); err != nil {
+		return fail(err)
+	}
+	if _, ok := a.n.op.(*OpPersist); ok {
+		return a
+	}
+	return wrap(newNode(&OpPersist{}, a.n.dtype, a.n.grid, a.n))
+}

@@ -173,6 +173,8 @@ func (b *builder) materialise(n *ndarray.Node) (*matNode, error) {
 		m, err = b.contractStages(n)
 	case *ndarray.OpMapBlocks:
 		m, err = b.mapBlocksStage(n)
+	case *ndarray.OpPersist:
+		m, err = b.blocksOf(n, b.inputs(n)[0])
 	default:
 		m, err = b.blocksStage(n)
 	}
@@ -307,7 +309,13 @@ func fusedNote(p *program) []string {
 
 // blocksStage plans a fusable node computed into blocks of its own grid.
 func (b *builder) blocksStage(n *ndarray.Node) (*matNode, error) {
-	p, err := b.compile(n, n)
+	return b.blocksOf(n, n)
+}
+
+// blocksOf plans node n's blocks (in n's grid) as the evaluation of the
+// expression expr: n itself for a fusable node, its input for a persist.
+func (b *builder) blocksOf(n, expr *ndarray.Node) (*matNode, error) {
+	p, err := b.compile(expr, n)
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ type matNode struct {
 // rather than fused into its consumers.
 func isMaterialised(n *ndarray.Node) bool {
 	switch n.Op().(type) {
-	case *ndarray.OpReduce, *ndarray.OpScan, *ndarray.OpContract, *ndarray.OpMapBlocks:
+	case *ndarray.OpReduce, *ndarray.OpScan, *ndarray.OpContract, *ndarray.OpMapBlocks, *ndarray.OpPersist:
 		return true
 	}
 	return false

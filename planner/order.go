@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/ndchunk/ndchunk/chunk"
 	"github.com/ndchunk/ndchunk/ndarray"
@@ -12,38 +13,113 @@ import (
 // task comes right after the dependencies it lists (in their listed order).
 // A reduction branch therefore finishes before the next begins and a block
 // is consumed soon after it is made, which keeps few results resident.
+//
+// One refinement frees memory sooner: once a task is placed, if every
+// remaining consumer of one of its inputs could run now and together they
+// make no more than that input holds, they are placed at once, so the input
+// is freed instead of waiting for later branches. This is what makes a
+// rechunk through a persisted array cheap: each source block is cut into
+// all its pieces right after it is read, rather than kept (or spilled whole
+// and reloaded) for every target block that needs a piece of it.
 func orderTasks(outputs []Output) []*Task {
 	var order []*Task
 	seen := map[*Task]bool{}
+	placed := map[*Task]bool{}
+	consumers := map[*Task][]*Task{}
+	// Collect the reachable graph and its consumer lists.
+	var all []*Task
+	var walk []*Task
+	for _, out := range outputs {
+		walk = append(walk, out.Tasks...)
+	}
+	for len(walk) > 0 {
+		t := walk[len(walk)-1]
+		walk = walk[:len(walk)-1]
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		all = append(all, t)
+		for _, d := range t.Deps {
+			consumers[d] = append(consumers[d], t)
+			walk = append(walk, d)
+		}
+	}
+	for _, list := range consumers {
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	}
+	ready := func(c *Task) bool {
+		for _, d := range c.Deps {
+			if !placed[d] {
+				return false
+			}
+		}
+		return true
+	}
+	var place func(t *Task)
+	place = func(t *Task) {
+		t.Order = len(order)
+		order = append(order, t)
+		placed[t] = true
+		for _, d := range t.Deps {
+			var rest []*Task
+			var bytes int64
+			eager := true
+			for _, c := range consumers[d] {
+				if placed[c] {
+					continue
+				}
+				if !ready(c) {
+					eager = false
+					break
+				}
+				rest = append(rest, c)
+				bytes += c.OutBytes
+			}
+			if !eager || len(rest) == 0 || bytes > d.OutBytes {
+				continue
+			}
+			for _, c := range rest {
+				if !placed[c] {
+					place(c)
+				}
+			}
+		}
+	}
 	type frame struct {
 		t    *Task
 		next int
 	}
 	var stack []frame
+	pushed := map[*Task]bool{}
 	for _, out := range outputs {
 		for _, root := range out.Tasks {
-			if seen[root] {
+			if pushed[root] {
 				continue
 			}
-			seen[root] = true
+			pushed[root] = true
 			stack = append(stack, frame{t: root})
 			for len(stack) > 0 {
 				top := &stack[len(stack)-1]
+				if placed[top.t] {
+					stack = stack[:len(stack)-1]
+					continue
+				}
 				if top.next < len(top.t.Deps) {
 					d := top.t.Deps[top.next]
 					top.next++
-					if !seen[d] {
-						seen[d] = true
+					if !pushed[d] {
+						pushed[d] = true
 						stack = append(stack, frame{t: d})
 					}
 					continue
 				}
-				top.t.Order = len(order)
-				order = append(order, top.t)
+				place(top.t)
 				stack = stack[:len(stack)-1]
 			}
 		}
 	}
+	_ = all
 	return order
 }
 
