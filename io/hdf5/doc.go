@@ -13,12 +13,14 @@
 // in VarInfo.Unsupported, and opening them fails with chunk.ErrUnsupported.
 // Dimension names come from attached dimension scales (netCDF-4's and
 // h5py's), else from dimension labels, else "". String attribute arrays
-// keep their first element. Regions are read with one hyperslab H5Dread
-// straight into the caller's buffer; regions made of whole chunks of a
-// deflate/shuffle dataset are instead read raw (H5Dread_chunk) and
-// decompressed on the caller's goroutine, so the engine's workers
-// decompress in parallel while the library, which is not thread-safe,
-// only moves bytes.
+// keep their first element. Unfiltered datasets stored in the native
+// type (chunked or contiguous) are read straight from the file: the
+// library says where each chunk lies, once, and the bytes are read with
+// pread outside the C-library lock, into the caller's buffer where a
+// chunk's part is contiguous there, so reads from several goroutines run
+// at once. Regions made of whole chunks of a deflate/shuffle dataset are
+// read raw the same way and decompressed on the caller's goroutine. Other
+// regions are read with one hyperslab H5Dread into the caller's buffer.
 //
 // Writing: dimensions become dimension scales laid out as netCDF-4 lays
 // them out (a dimension's coordinate variable is its scale; a dimension

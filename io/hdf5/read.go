@@ -308,12 +308,13 @@ func (v *variable) ReadRegion(ctx context.Context, r chunk.Region, dst []byte) e
 	if v.direct && alignedToChunks(r, v.info.Shape, v.info.StorageChunks) {
 		return v.readChunks(ctx, r, dst)
 	}
-	return v.readSlab(r, dst)
+	return v.readSlab(ctx, r, dst)
 }
 
-// readSlab reads r with the library.
-func (v *variable) readSlab(r chunk.Region, dst []byte) error {
-	if err := v.d.Read(r.Start, r.Shape, dst); err != nil {
+// readSlab reads r with the library, or straight from the file when the
+// dataset allows it (h5.Dataset.Direct).
+func (v *variable) readSlab(ctx context.Context, r chunk.Region, dst []byte) error {
+	if err := v.d.Read(ctx, r.Start, r.Shape, dst); err != nil {
 		return v.fail(v.classify(err))
 	}
 	return nil
@@ -412,7 +413,7 @@ func (v *variable) readChunks(ctx context.Context, r chunk.Region, dst []byte) e
 			// Never written: the library supplies the fill value.
 			buf := getBuf(part.Size() * es)
 			defer bufPool.Put(buf)
-			if err := v.readSlab(part, *buf); err != nil {
+			if err := v.readSlab(ctx, part, *buf); err != nil {
 				return err
 			}
 			ops.CopyRegion(dst, r.Shape, relStart(off, r.Start), *buf, part.Shape, zero, part.Shape, es)

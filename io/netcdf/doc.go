@@ -16,8 +16,13 @@
 // Char attributes read as strings, string attributes too (several joined
 // by newlines). Regions are read with one nc_get_vara straight into the
 // caller's buffer, with the variable's chunk cache sized from
-// OpenOptions.CacheBytes. A classic-format file shorter than its header
-// says is refused (libnetcdf would read the missing part as zeros).
+// OpenOptions.CacheBytes, except that a NetCDF-4 variable stored
+// unfiltered in the native type is read straight from the file through
+// its HDF5 dataset (pread outside the C-library lock, so several
+// goroutines read at once; see directread.go). A classic-format file
+// shorter than its header says is refused (libnetcdf would read the
+// missing part as zeros); a NetCDF-4 file cut short while open fails the
+// read of the lost data with dataset.ErrCorrupt.
 //
 // Writing: Create defines everything at once (dimensions, unlimited ones
 // included; variables with chunking, deflate and shuffle and fill values;

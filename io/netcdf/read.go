@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/ndchunk/ndchunk/chunk"
@@ -38,6 +39,9 @@ type file struct {
 	// closed is guarded by the clib lock: reads test it inside the same
 	// critical section as their C call, so Close cannot race them.
 	closed bool
+	// h5 is the same NetCDF-4 file opened with libhdf5 for direct reads
+	// (see openDirect); nil for other formats or when it cannot be opened.
+	h5 *h5.File
 }
 
 // varRef locates a variable in the open file.
@@ -48,6 +52,10 @@ type varRef struct {
 	chunkBytes int64 // bytes of one storage chunk, 0 if not chunked
 	renamed    bool  // stored under an HDF5 name other than its own
 	cacheSet   bool  // the chunk cache was sized; guarded by the clib lock
+	// direct is the variable's HDF5 dataset when its bytes can be read
+	// straight from the file (see openDirect), else nil; set once.
+	directOnce sync.Once
+	direct     *h5.Dataset
 }
 
 var _ dataset.File = (*file)(nil)
@@ -93,6 +101,9 @@ func Open(path string, opts dataset.OpenOptions) (dataset.File, error) {
 	})
 	if err != nil {
 		return nil, fail(err)
+	}
+	if f.info.Format == "nc4" || f.info.Format == "nc4-classic" {
+		f.openDirect()
 	}
 	return f, nil
 }
@@ -428,6 +439,7 @@ func (f *file) Var(name string) (dataset.Var, error) {
 	if err != nil {
 		return nil, &dataset.Error{Path: f.path, Var: v.Name, Op: "open", Err: err}
 	}
+	ref.directOnce.Do(func() { ref.direct = f.directDataset(ref) })
 	return &ncVar{f: f, ref: ref, name: filepath.Base(f.path) + ":" + v.Name}, nil
 }
 
@@ -468,6 +480,12 @@ func (f *file) Close() error {
 			err = reason(s, kindMeta)
 		}
 	})
+	if f.h5 != nil {
+		// Closes the direct datasets too; reads still running on them fail.
+		if e := f.h5.Close(); e != nil && err == nil {
+			err = e
+		}
+	}
 	if err != nil {
 		return &dataset.Error{Path: f.path, Op: "close", Err: err}
 	}
@@ -515,6 +533,21 @@ func (v *ncVar) ReadRegion(ctx context.Context, r chunk.Region, dst []byte) erro
 	if r.Size() == 0 {
 		return nil
 	}
+	if d := v.ref.direct; d != nil && inside(r, d.Info().Shape) {
+		if err := d.Read(ctx, r.Start, r.Shape, dst); err != nil {
+			var he *h5.Error
+			switch {
+			case errors.Is(err, h5.ErrClosed):
+				err = errClosed
+			case errors.As(err, &he):
+				// The region was valid: the file's chunk index is at fault.
+				err = fmt.Errorf("%w: %v", dataset.ErrCorrupt, err)
+			}
+			return fail(err)
+		}
+		fixBools(info.DType, dst)
+		return nil
+	}
 	start, count := sizes(r.Start), sizes(r.Shape)
 	var err error
 	h5.Do(func() {
@@ -529,15 +562,34 @@ func (v *ncVar) ReadRegion(ctx context.Context, r chunk.Region, dst []byte) erro
 	if err != nil {
 		return fail(err)
 	}
-	if info.DType == chunk.Bool {
-		// A Go bool must be 0 or 1; a byte variable may hold any value.
-		for i, b := range dst {
-			if b > 1 {
-				dst[i] = 1
-			}
+	fixBools(info.DType, dst)
+	return nil
+}
+
+// fixBools makes the bytes of a bool variable 0 or 1, as a Go bool must
+// be: a byte variable may hold any value.
+func fixBools(dt chunk.DType, dst []byte) {
+	if dt != chunk.Bool {
+		return
+	}
+	for i, b := range dst {
+		if b > 1 {
+			dst[i] = 1
 		}
 	}
-	return nil
+}
+
+// inside reports whether r lies within shape.
+func inside(r chunk.Region, shape []int) bool {
+	if len(shape) != len(r.Start) {
+		return false
+	}
+	for i, n := range shape {
+		if r.Start[i]+r.Shape[i] > n {
+			return false
+		}
+	}
+	return true
 }
 
 // checkRegion verifies a region against a variable's shape and the byte

@@ -4,8 +4,11 @@ package h5
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/ndchunk/ndchunk/chunk"
@@ -73,6 +76,15 @@ type Dataset struct {
 	memOwn bool
 	closed bool // guarded by the C library lock
 	info   DatasetInfo
+
+	// The direct read path (direct.go).
+	gone       atomic.Bool // closed: set with closed, read without the lock
+	raw        rawKind
+	rawChunks  bool   // ReadChunk preads (any chunked dataset of a raw file)
+	contigAddr int64  // rawContiguous: the storage's file offset, -1 if none
+	fill       []byte // one element of the fill value; nil: zeros
+	locMu      sync.RWMutex
+	locs       map[int64]chunkLoc // by chunkKey; chunked datasets of raw files
 }
 
 // CacheOptions size a dataset's chunk cache.
@@ -117,6 +129,7 @@ func (f *File) OpenDataset(p string, cache CacheOptions) (*Dataset, error) {
 			d = nil
 			return
 		}
+		d.describeRaw()
 		f.open[d] = struct{}{}
 	})
 	return d, err
@@ -319,6 +332,7 @@ func (d *Dataset) closeLocked() error {
 		return nil
 	}
 	d.closed = true
+	d.gone.Store(true)
 	if d.memOwn {
 		C.H5Tclose(d.mem)
 	}
@@ -328,37 +342,59 @@ func (d *Dataset) closeLocked() error {
 	return nil
 }
 
-// checkSlab validates a hyperslab against the dataset and the buffer
-// length, so no C call can run past the Go buffer, and returns it in the
-// library's integer type.
-func (d *Dataset) checkSlab(start, count []int, buf []byte) ([]C.hsize_t, []C.hsize_t, int, error) {
+// checkRegion validates a hyperslab against the dataset and the buffer
+// length, so no read or C call can run past the Go buffer, and returns its
+// element count.
+func (d *Dataset) checkRegion(start, count []int, buf []byte) (int, error) {
 	if !d.info.Type.DType.Valid() {
-		return nil, nil, 0, fmt.Errorf("%s: %s: %w", d.info.Path, d.info.Type.Unsupported(), chunk.ErrUnsupported)
+		return 0, fmt.Errorf("%s: %s: %w", d.info.Path, d.info.Type.Unsupported(), chunk.ErrUnsupported)
 	}
 	rank := len(d.info.Shape)
 	if len(start) != rank || len(count) != rank {
-		return nil, nil, 0, fmt.Errorf("%s: region of rank %d for a dataset of rank %d: %w", d.info.Path, len(start), rank, chunk.ErrShape)
+		return 0, fmt.Errorf("%s: region of rank %d for a dataset of rank %d: %w", d.info.Path, len(start), rank, chunk.ErrShape)
 	}
 	n := 1
-	cs := make([]C.hsize_t, rank+1) // never empty, so &cs[0] is valid
-	cc := make([]C.hsize_t, rank+1)
 	for i := range rank {
 		if start[i] < 0 || count[i] < 0 || start[i]+count[i] > d.info.Shape[i] {
-			return nil, nil, 0, fmt.Errorf("%s: region start %v count %v outside shape %v: %w", d.info.Path, start, count, d.info.Shape, chunk.ErrIndex)
+			return 0, fmt.Errorf("%s: region start %v count %v outside shape %v: %w", d.info.Path, start, count, d.info.Shape, chunk.ErrIndex)
 		}
-		cs[i], cc[i] = C.hsize_t(start[i]), C.hsize_t(count[i])
 		n *= count[i]
 	}
 	if want := n * d.info.Type.DType.Size(); len(buf) != want {
-		return nil, nil, 0, fmt.Errorf("%s: %d bytes for %d elements of %s: %w", d.info.Path, len(buf), n, d.info.Type.DType, chunk.ErrShape)
+		return 0, fmt.Errorf("%s: %d bytes for %d elements of %s: %w", d.info.Path, len(buf), n, d.info.Type.DType, chunk.ErrShape)
+	}
+	return n, nil
+}
+
+// checkSlab is checkRegion returning the hyperslab in the library's
+// integer type as well.
+func (d *Dataset) checkSlab(start, count []int, buf []byte) ([]C.hsize_t, []C.hsize_t, int, error) {
+	n, err := d.checkRegion(start, count, buf)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	rank := len(start)
+	cs := make([]C.hsize_t, rank+1) // never empty, so &cs[0] is valid
+	cc := make([]C.hsize_t, rank+1)
+	for i := range rank {
+		cs[i], cc[i] = C.hsize_t(start[i]), C.hsize_t(count[i])
 	}
 	return cs, cc, n, nil
 }
 
 // Read reads the hyperslab start/count into dst, row-major in native byte
 // order as Info().Type.DType; the library converts from the stored type
-// and byte order. A rank-0 dataset takes empty start and count.
-func (d *Dataset) Read(start, count []int, dst []byte) error {
+// and byte order. A rank-0 dataset takes empty start and count. When
+// Direct reports true the bytes come straight from the file, outside the
+// C-library lock (see direct.go); ctx is checked between chunks.
+func (d *Dataset) Read(ctx context.Context, start, count []int, dst []byte) error {
+	if d.raw != rawNone {
+		n, err := d.checkRegion(start, count, dst)
+		if err != nil || n == 0 {
+			return err
+		}
+		return d.readRaw(ctx, start, count, dst)
+	}
 	cs, cc, n, err := d.checkSlab(start, count, dst)
 	if err != nil || n == 0 {
 		return err
@@ -443,10 +479,17 @@ func (d *Dataset) ChunkInfo(offset []int) (mask uint32, size int, written bool, 
 // and returns them with the chunk's filter mask (bit i set when filter i
 // was skipped). written is false, and data nil, for a chunk never written
 // (it reads as the fill value).
+//
+// In a file opened read-only the chunk's address is looked up once and the
+// bytes are read with pread outside the C-library lock (see direct.go), so
+// several goroutines read and decode chunks at once.
 func (d *Dataset) ReadChunk(offset []int, buf []byte) (data []byte, mask uint32, written bool, err error) {
 	co, err := d.chunkOffset(offset)
 	if err != nil {
 		return nil, 0, false, err
+	}
+	if d.rawChunks && d.insideShape(offset) {
+		return d.readChunkRaw(offset, buf)
 	}
 	Do(func() {
 		if d.closed {
@@ -481,6 +524,44 @@ func (d *Dataset) ReadChunk(offset []int, buf []byte) (data []byte, mask uint32,
 		mask = uint32(m)
 	})
 	return data, mask, written, err
+}
+
+// insideShape reports whether the chunk at offset starts inside the
+// dataset's current shape (a growable dataset's chunk index may hold
+// chunks beyond it).
+func (d *Dataset) insideShape(offset []int) bool {
+	for i, o := range offset {
+		if o >= d.info.Shape[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// readChunkRaw is ReadChunk reading the stored bytes with pread.
+func (d *Dataset) readChunkRaw(offset []int, buf []byte) (data []byte, mask uint32, written bool, err error) {
+	if d.gone.Load() {
+		return nil, 0, false, ErrClosed
+	}
+	idx := make([]int, len(offset))
+	for i, o := range offset {
+		idx[i] = o / d.info.Chunks[i]
+	}
+	if err := d.lookupChunks(idx, idx); err != nil {
+		return nil, 0, false, err
+	}
+	loc, _ := d.chunkLoc(idx)
+	if loc.addr < 0 {
+		return nil, 0, false, nil
+	}
+	if int(loc.size) > cap(buf) {
+		buf = make([]byte, loc.size)
+	}
+	data = buf[:loc.size]
+	if err := d.pread(data, loc.addr); err != nil {
+		return nil, 0, false, err
+	}
+	return data, loc.mask, true, nil
 }
 
 // WriteChunk stores data as the chunk at offset, bypassing the library's

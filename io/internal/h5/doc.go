@@ -16,4 +16,10 @@
 // printing on that thread. This package never holds the lock while doing Go
 // work such as compression, and its functions must not be called from
 // inside Do or clib.Do.
+//
+// In a file opened read-only, datasets whose stored bytes are what a read
+// delivers (unfiltered, in the native type) are read without the library:
+// it is asked once where each chunk lies, and the bytes are read with
+// pread outside the lock (direct.go); raw chunks of filtered datasets are
+// read the same way.
 package h5

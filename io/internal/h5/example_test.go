@@ -1,6 +1,7 @@
 package h5_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func Example() {
 		}
 	}
 	got := make([]int32, 6)
-	if err := d.Read([]int{1}, []int{6}, chunk.AsBytes(got)); err != nil {
+	if err := d.Read(context.Background(), []int{1}, []int{6}, chunk.AsBytes(got)); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -192,6 +192,9 @@ type File struct {
 	// open are the datasets opened from f, closed with it; guarded by
 	// the C library lock.
 	open map[*Dataset]struct{}
+	// raw reads datasets' bytes without the library (direct.go); nil
+	// unless the file is open read-only on the sec2 driver.
+	raw *rawFile
 }
 
 // Open opens an existing file, read-only unless write is set.
@@ -202,17 +205,20 @@ func Open(path string, write bool) (*File, error) {
 	if write {
 		w = 1
 	}
-	var id C.hid_t
+	var f *File
 	var err error
 	Do(func() {
-		if id = C.ndc_fopen(cp, w); id < 0 {
+		id := C.ndc_fopen(cp, w)
+		if id < 0 {
 			err = stackError("H5Fopen")
+			return
+		}
+		f = &File{id: id, path: path, open: map[*Dataset]struct{}{}}
+		if !write {
+			f.openRaw()
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &File{id: id, path: path, open: map[*Dataset]struct{}{}}, nil
+	return f, err
 }
 
 // Create creates path, replacing any file there. Its groups track the
@@ -258,6 +264,10 @@ func (f *File) Close() error {
 			err = stackError("H5Fclose")
 		}
 	})
+	if f.raw != nil {
+		// Direct reads still running fail with ErrClosed.
+		f.raw.f.Close()
+	}
 	return err
 }
 

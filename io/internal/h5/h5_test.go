@@ -2,6 +2,7 @@ package h5
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -84,7 +85,7 @@ func TestDatasetRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := make([]byte, 2*3*dt.Size())
-			if err := d.Read([]int{2, 3}, []int{2, 3}, got); err != nil {
+			if err := d.Read(context.Background(), []int{2, 3}, []int{2, 3}, got); err != nil {
 				t.Fatal(err)
 			}
 			want := append(slices.Clone(data[(2*7+3)*dt.Size():(2*7+6)*dt.Size()]), data[(3*7+3)*dt.Size():(3*7+6)*dt.Size()]...)
@@ -100,7 +101,7 @@ func TestDatasetRoundTrip(t *testing.T) {
 				{[]int{-1, 0}, []int{1, 7}, 7 * dt.Size()},
 				{[]int{0}, []int{5}, 5 * dt.Size()},
 			} {
-				err := d.Read(bad.start, bad.count, make([]byte, bad.n))
+				err := d.Read(context.Background(), bad.start, bad.count, make([]byte, bad.n))
 				if !errors.Is(err, chunk.ErrShape) && !errors.Is(err, chunk.ErrIndex) {
 					t.Errorf("%s: bad read %v %v (%d bytes): %v", name, bad.start, bad.count, bad.n, err)
 				}
@@ -233,7 +234,7 @@ func TestChunksAndCodec(t *testing.T) {
 				}
 			}
 			got := make([]byte, 60*es)
-			if err := d.Read([]int{0, 0}, []int{10, 6}, got); err != nil {
+			if err := d.Read(context.Background(), []int{0, 0}, []int{10, 6}, got); err != nil {
 				t.Fatalf("%s: library read of Codec chunks: %v", name, err)
 			}
 			if !bytes.Equal(got, data) {
@@ -289,7 +290,7 @@ func TestChunksAndCodec(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := make([]int32, 8)
-	if err := d.Read([]int{0}, []int{8}, chunk.AsBytes(got)); err != nil || !slices.Equal(got, vals) {
+	if err := d.Read(context.Background(), []int{0}, []int{8}, chunk.AsBytes(got)); err != nil || !slices.Equal(got, vals) {
 		t.Errorf("library read of a chunk with deflate skipped: %v %v", got, err)
 	}
 	raw, mask, _, err := d.ReadChunk([]int{0}, nil)
@@ -452,7 +453,7 @@ func TestClosed(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if err := d.Read([]int{0}, []int{2}, make([]byte, 2)); err == nil {
+	if err := d.Read(context.Background(), []int{0}, []int{2}, make([]byte, 2)); err == nil {
 		t.Errorf("read from a closed file succeeded")
 	}
 	if _, err := f.Objects(); err == nil {

@@ -1,4 +1,5 @@
 #include <string.h>
+#include <fcntl.h>
 #include "helpers.h"
 
 static int buf_add(ndc_buf *b, const char *s, size_t n) {
@@ -513,4 +514,134 @@ int ndc_inflate(const void *src, size_t n, void *dst, size_t cap, size_t *out) {
 	int r = uncompress2((Bytef *)dst, &dl, (const Bytef *)src, &sl);
 	*out = (size_t)dl;
 	return r;
+}
+
+// ndc_raw_file prepares reading the open file's bytes without the library:
+// it returns 1 and sets *fd to a duplicate (close-on-exec) of the library's
+// own descriptor and *base to what must be added to the chunk addresses
+// H5Dget_chunk_info_by_coord reports to get offsets from the start of the
+// file. It returns 0 when raw reads are not safe: the file is open for
+// writing (in this process the library shares one open file between
+// handles, so a read-only handle may see a file another handle writes, its
+// newest data still in the library's buffers), or it is not on the
+// default sec2 driver (no plain descriptor). -1 on a failed call.
+//
+// Chunk addresses are relative to the file's base address, which is the
+// end of the user block (the superblock's position): libhdf5 before
+// 1.14.4 reports them relative (HDFGroup/hdf5 issue 3003, fixed by pull
+// request 4236), later versions absolute. H5Dget_offset has always been
+// absolute. The runtime library's version decides, not the headers'.
+int ndc_raw_file(hid_t file, int *fd, int64_t *base) {
+	unsigned intent = 0, maj = 0, min = 0, rel = 0;
+	hsize_t ub = 0;
+	void *h = NULL;
+	if (H5Fget_intent(file, &intent) < 0)
+		return -1;
+	if (intent & (H5F_ACC_RDWR | H5F_ACC_SWMR_READ))
+		return 0;
+	hid_t fapl = H5Fget_access_plist(file);
+	if (fapl < 0)
+		return -1;
+	hid_t drv = H5Pget_driver(fapl);
+	H5Pclose(fapl);
+	if (drv < 0)
+		return -1;
+	if (drv != H5FD_SEC2)
+		return 0;
+	hid_t fcpl = H5Fget_create_plist(file);
+	if (fcpl < 0)
+		return -1;
+	herr_t r = H5Pget_userblock(fcpl, &ub);
+	H5Pclose(fcpl);
+	if (r < 0 || H5get_libversion(&maj, &min, &rel) < 0)
+		return -1;
+	if (H5Fget_vfd_handle(file, H5P_DEFAULT, &h) < 0 || h == NULL)
+		return -1;
+	int d = fcntl(*(int *)h, F_DUPFD_CLOEXEC, 0);
+	if (d < 0)
+		return 0;
+	*fd = d;
+	int absolute = maj > 1 || (maj == 1 && (min > 14 || (min == 14 && rel >= 4)));
+	*base = absolute ? 0 : (int64_t)ub;
+	return 1;
+}
+
+// ndc_raw_layout reports whether the elements of dset can be read straight
+// from the file, byte for byte as the library would deliver them as
+// memtype: the stored type equals memtype (so the library's conversion is
+// a copy), no filter and no external file stands between the file and
+// the caller. It returns 1 for a chunked dataset, 2 for a contiguous one
+// (*addr: its absolute address, or -1 while no storage is allocated), 0
+// for anything else, -1 on a failed call. *fill_mode says what storage
+// never written reads as: 1 the user-defined fill value, 0 zeros (the
+// library's default fill value, or no fill at all, where the library
+// leaves the caller's buffer as it was and zeros are the defined choice).
+int ndc_raw_layout(hid_t dset, hid_t memtype, int64_t *addr, int *fill_mode) {
+	int out = 0;
+	*addr = -1;
+	*fill_mode = 0;
+	hid_t t = H5Dget_type(dset);
+	if (t < 0)
+		return -1;
+	htri_t eq = H5Tequal(t, memtype);
+	H5Tclose(t);
+	if (eq < 0)
+		return -1;
+	if (!eq)
+		return 0;
+	hid_t dcpl = H5Dget_create_plist(dset);
+	if (dcpl < 0)
+		return -1;
+	H5D_layout_t layout = H5Pget_layout(dcpl);
+	int nf = H5Pget_nfilters(dcpl), ne = H5Pget_external_count(dcpl);
+	H5D_fill_value_t st = H5D_FILL_VALUE_UNDEFINED;
+	H5D_fill_time_t ft = H5D_FILL_TIME_IFSET;
+	if (layout < 0 || nf < 0 || ne < 0 || H5Pfill_value_defined(dcpl, &st) < 0 || H5Pget_fill_time(dcpl, &ft) < 0) {
+		hid_t e = keep_err(1);
+		H5Pclose(dcpl);
+		put_err(e);
+		return -1;
+	}
+	H5Pclose(dcpl);
+	if (nf != 0 || ne != 0)
+		return 0;
+	*fill_mode = st == H5D_FILL_VALUE_USER_DEFINED && ft != H5D_FILL_TIME_NEVER;
+	switch (layout) {
+	case H5D_CHUNKED:
+		out = 1;
+		break;
+	case H5D_CONTIGUOUS: {
+		// Storage not allocated yet reads as the fill value. Ask first:
+		// libhdf5 1.10 adds the user block's size to HADDR_UNDEF too.
+		H5D_space_status_t ss;
+		if (H5Dget_space_status(dset, &ss) < 0)
+			return -1;
+		if (ss != H5D_SPACE_STATUS_NOT_ALLOCATED) {
+			haddr_t a = H5Dget_offset(dset);
+			if (a == HADDR_UNDEF)
+				return -1;
+			*addr = (int64_t)a;
+		}
+		out = 2;
+		break;
+	}
+	default:
+		break;
+	}
+	return out;
+}
+
+// ndc_chunk_locs looks up n chunks of dset, whose offsets (rank values
+// each) follow one another in offsets: each chunk's address as the
+// library reports it (-1 if never written), stored size and filter mask.
+herr_t ndc_chunk_locs(hid_t dset, int rank, int n, const hsize_t *offsets, int64_t *addrs, uint64_t *sizes, unsigned *masks) {
+	for (int i = 0; i < n; i++) {
+		haddr_t a = HADDR_UNDEF;
+		hsize_t sz = 0;
+		if (H5Dget_chunk_info_by_coord(dset, offsets + (size_t)i * rank, &masks[i], &a, &sz) < 0)
+			return -1;
+		addrs[i] = a == HADDR_UNDEF ? -1 : (int64_t)a;
+		sizes[i] = (uint64_t)sz;
+	}
+	return 0;
 }

@@ -42,6 +42,9 @@ herr_t ndc_write_attr(hid_t loc, const char *name, hid_t ftype, hid_t mtype, hsi
 hid_t ndc_dcpl(hid_t dset);
 hid_t ndc_string_type(size_t size, int cset);
 int ndc_is_netcdf4(hid_t file);
+int ndc_raw_file(hid_t file, int *fd, int64_t *base);
+int ndc_raw_layout(hid_t dset, hid_t memtype, int64_t *addr, int *fill_mode);
+herr_t ndc_chunk_locs(hid_t dset, int rank, int n, const hsize_t *offsets, int64_t *addrs, uint64_t *sizes, unsigned *masks);
 int ndc_inflate(const void *src, size_t n, void *dst, size_t cap, size_t *out);
 
 #endif

@@ -1,0 +1,76 @@
+package hdf5
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/ndchunk/ndchunk/chunk"
+	"github.com/ndchunk/ndchunk/io/dataset"
+)
+
+// cubePath is the project's large read benchmark input: a NetCDF-4 file
+// holding a float32 variable temp of shape (n, n, n) in chunks (1, n, n),
+// made by bench/peers/make_cube.py. $NDCHUNK_CUBE overrides the default.
+func cubePath(b *testing.B) string {
+	p := os.Getenv("NDCHUNK_CUBE")
+	if p == "" {
+		p = "/tmp/iob/cube.nc"
+	}
+	if _, err := os.Stat(p); err != nil {
+		b.Skipf("no cube file (%v): make it with bench/peers/make_cube.py", err)
+	}
+	return p
+}
+
+// BenchmarkReadCube reads the cube's variable chunk by chunk (from the page
+// cache, after a first pass) from one and two goroutines, each into its own
+// chunk-sized buffer: the raw ReadRegion throughput the engine's file
+// reads see.
+func BenchmarkReadCube(b *testing.B) {
+	path := cubePath(b)
+	for _, workers := range []int{1, 2} {
+		b.Run("workers="+strconv.Itoa(workers), func(b *testing.B) {
+			f, err := Driver{}.Open(path, dataset.OpenOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			v, err := f.Var("temp")
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchReadPlanes(b, v, workers)
+		})
+	}
+}
+
+// benchReadPlanes reads v plane by plane along its first axis, the planes
+// dealt round-robin to workers goroutines, and reports GB/s.
+func benchReadPlanes(b *testing.B, v dataset.Var, workers int) {
+	shape := v.Shape()
+	plane := chunk.Size(shape[1:]) * v.DType().Size()
+	total := int64(shape[0]) * int64(plane)
+	b.SetBytes(total)
+	b.ResetTimer()
+	for range b.N {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				dst := make([]byte, plane)
+				r := chunk.Region{Start: make([]int, len(shape)), Shape: append([]int{1}, shape[1:]...)}
+				for z := w; z < shape[0]; z += workers {
+					r.Start[0] = z
+					if err := v.ReadRegion(context.Background(), r, dst); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(total)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+}
