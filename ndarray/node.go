@@ -68,6 +68,16 @@ type StorageChunker interface {
 	StorageChunks() []int
 }
 
+// ConcurrentSource is implemented by Sources whose ReadRegion calls run in
+// parallel without serialising on a library lock (files read with plain
+// preads, in-memory data). The planner then reads such a source tile by
+// tile inside the task that uses it, while the data is hot in cache,
+// instead of in read tasks of their own that overlap a serialised library
+// with compute.
+type ConcurrentSource interface {
+	ConcurrentReads() bool
+}
+
 // Namer is implemented by Sources with a name for plans and errors (for a
 // file variable, "file.nc:t2m").
 type Namer interface {

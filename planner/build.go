@@ -228,7 +228,7 @@ func bytesOf(dt chunk.DType, shape []int) int64 {
 // it can be asked for (a tile, or a strided slice's bounding box), plus the
 // gather pieces and the scratch for expanding scalars.
 func (b *builder) scratchBytes(p *program, regionElems int) int64 {
-	tile := min(int64(b.opts.TileElems), int64(max(regionElems, 1)))
+	tile := min(int64(p.tileElems(b.opts.TileElems)), int64(max(regionElems, 1)))
 	paths := make([]int64, len(p.nodes))
 	elems := make([]int64, len(p.nodes))
 	paths[p.root.idx], elems[p.root.idx] = 1, tile
@@ -244,7 +244,7 @@ func (b *builder) scratchBytes(p *program, regionElems int) int64 {
 		}
 	}
 	total := tile * 8 // expand scratch
-	tile = int64(b.opts.TileElems)
+	tile = int64(p.tileElems(b.opts.TileElems))
 	for _, e := range p.nodes {
 		n := paths[e.idx] * elems[e.idx] * int64(e.size)
 		if e.kind == exSlice {
@@ -356,10 +356,26 @@ func fillBinding(tc *TaskContext, bd *binding, dst []byte) error {
 		return err
 	}
 	defer ev.release()
-	return ev.fill(bd.region, dst, tileElems(tc))
+	return ev.fill(bd.region, dst, bd.prog.tileElems(tileElems(tc)))
 }
 
 // tileElems returns the tile size for a running task.
+// readTileFactor enlarges the tiles of programs that read a concurrent
+// source tile by tile: each read is then a few hundred kilobytes (a pread
+// costs a system call; this amortises it), still small enough to stay in
+// cache while the tile is computed.
+const readTileFactor = 16
+
+// tileElems returns the tile size for program p given the base size.
+func (p *program) tileElems(base int) int {
+	for _, l := range p.leaves {
+		if l.tileRead {
+			return base * readTileFactor
+		}
+	}
+	return base
+}
+
 func tileElems(tc *TaskContext) int {
 	if tc.TileElems > 0 {
 		return tc.TileElems

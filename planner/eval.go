@@ -165,7 +165,17 @@ func (ev *evaluator) eval(e *exprNode, r chunk.Region) (view, error) {
 		d := s.buf.Bytes()[:n*e.size]
 		ops.CopyRegion(d, r.Shape, make([]int, len(r.Shape)), data, e.shape, r.Start, r.Shape, e.size)
 		return s.out(view{data: d}), nil
-	case exSource, exRef:
+	case exSource:
+		if !e.tileRead {
+			return ev.evalRef(e, r)
+		}
+		s := ev.claim(e, r, n, e.dtype)
+		d := s.buf.Bytes()[:n*e.size]
+		if err := e.n.Op().(*ndarray.OpSource).Src.ReadRegion(ev.tc.Ctx, r, d); err != nil {
+			return view{}, fmt.Errorf("planner: read %s region %v: %w", e.n.Op().Name(), r, err)
+		}
+		return s.out(view{data: d}), nil
+	case exRef:
 		return ev.evalRef(e, r)
 	case exUnary:
 		in, err := ev.eval(e.inputs[0], r)

@@ -42,6 +42,9 @@ type exprNode struct {
 	size   int // element size
 
 	leaf     int // index among program leaves, for exSource and exRef
+	// tileRead marks a source read tile by tile inside the consuming task
+	// (an ndarray.ConcurrentSource), not by read tasks.
+	tileRead bool
 	ref      *matNode
 	constVal []byte
 
@@ -148,6 +151,9 @@ func (e *exprNode) setup() error {
 		e.kind = exDense
 	case *ndarray.OpSource:
 		e.kind = exSource
+		if cs, ok := op.Src.(ndarray.ConcurrentSource); ok && cs.ConcurrentReads() {
+			e.tileRead = true
+		}
 	case *ndarray.OpUnary:
 		e.kind, e.unary = exUnary, ops.Unary(op.Fn, e.inputs[0].dtype)
 	case *ndarray.OpBinary:
@@ -428,6 +434,9 @@ func (bl *builder) bind(p *program, r chunk.Region, deps *depSet) *binding {
 	for _, l := range p.leaves {
 		b.bounds[l.leaf] = regs[l.idx]
 		if l.kind == exSource {
+			if l.tileRead {
+				continue
+			}
 			for _, reg := range regs[l.idx] {
 				b.refs[l.leaf] = append(b.refs[l.leaf], refBlock{dep: deps.add(bl.readTask(l.n, reg)), region: reg})
 			}

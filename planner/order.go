@@ -48,19 +48,22 @@ func orderTasks(outputs []Output) []*Task {
 	for _, list := range consumers {
 		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	}
-	ready := func(c *Task) bool {
-		for _, d := range c.Deps {
-			if !placed[d] {
-				return false
-			}
-		}
-		return true
+	// unplaced counts each task's inputs not yet placed, so checking
+	// whether a reader could run now costs nothing on wide graphs (a
+	// rechunk's target blocks each read hundreds of pieces).
+	unplaced := make(map[*Task]int, len(all))
+	for _, t := range all {
+		unplaced[t] = len(t.Deps)
 	}
+	ready := func(c *Task) bool { return unplaced[c] == 0 }
 	var place func(t *Task)
 	place = func(t *Task) {
 		t.Order = len(order)
 		order = append(order, t)
 		placed[t] = true
+		for _, c := range consumers[t] {
+			unplaced[c]--
+		}
 		for _, d := range t.Deps {
 			var rest []*Task
 			var bytes int64
@@ -119,7 +122,6 @@ func orderTasks(outputs []Output) []*Task {
 			}
 		}
 	}
-	_ = all
 	return order
 }
 

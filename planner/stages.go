@@ -126,7 +126,8 @@ func (ri *reduceInfo) runPartial(tc *TaskContext, t *Task) (Value, error) {
 	part := red.NewPartial(tc.Alloc, ri.partial[t])
 	root := bd.prog.root
 	offset := make([]int, len(bd.region.Start))
-	err = forTiles(bd.region, tileElems(tc), chooseTiling(bd.prog, bd.region, tileElems(tc)), func(tile chunk.Region, _ int) error {
+	te := bd.prog.tileElems(tileElems(tc))
+	err = forTiles(bd.region, te, chooseTiling(bd.prog, bd.region, te), func(tile chunk.Region, _ int) error {
 		if err := tc.Ctx.Err(); err != nil {
 			return err
 		}

@@ -272,6 +272,10 @@ func (v *variable) Name() string { return v.f.path + ":" + v.info.Name }
 // Info implements dataset.Var.
 func (v *variable) Info() dataset.VarInfo { return v.info }
 
+// ConcurrentReads implements ndarray.ConcurrentSource: datasets on the
+// direct path are read with preads, outside the library lock.
+func (v *variable) ConcurrentReads() bool { return v.d.Direct() }
+
 func (v *variable) fail(err error) error {
 	return &dataset.Error{Path: v.f.path, Var: v.info.Name, Op: "read", Err: err}
 }

@@ -501,6 +501,13 @@ type ncVar struct {
 
 var _ dataset.Var = (*ncVar)(nil)
 
+// ConcurrentReads implements ndarray.ConcurrentSource: NetCDF-4 variables
+// on the direct path are read with preads, outside the library lock.
+func (v *ncVar) ConcurrentReads() bool {
+	v.ref.directOnce.Do(func() { v.ref.direct = v.f.directDataset(v.ref) })
+	return v.ref.direct != nil
+}
+
 // Name implements ndarray.Namer: "file.nc:var".
 func (v *ncVar) Name() string { return v.name }
 
