@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ndchunk/ndchunk/chunk"
+	"github.com/ndchunk/ndchunk/exec/internal/spill"
 	"github.com/ndchunk/ndchunk/ops"
 	"github.com/ndchunk/ndchunk/planner"
 )
@@ -33,7 +34,7 @@ type taskState struct {
 	admitted   bool
 	consumers  int // consumers not yet finished
 	value      planner.Value
-	spilled    *spillRef
+	spilled    *spill.Ref
 	dependents []int
 	finals     []finalRef
 }
@@ -54,13 +55,13 @@ type runner struct {
 	workCond  *sync.Cond
 	admitCond *sync.Cond
 	drainCond *sync.Cond
-	states   []taskState
-	queue    []int // admitted tasks whose dependencies are done
-	closed   bool
-	inFlight int // admitted and not finished
-	running  int
-	finished int
-	spill    *spillFile
+	states    []taskState
+	queue     []int // admitted tasks whose dependencies are done
+	closed    bool
+	inFlight  int // admitted and not finished
+	running   int
+	finished  int
+	spill     *spill.File
 
 	done      atomic.Int64
 	bytesDone atomic.Int64
@@ -113,12 +114,12 @@ func (e *Engine) run(parent context.Context, plan *planner.Plan, deliver deliver
 	}
 	for _, s := range plan.Stages {
 		if s.Spill {
-			sf, err := newSpillFile(e.opts.SpillDir)
+			sf, err := spill.New(e.opts.SpillDir)
 			if err != nil {
 				return Report{}, err
 			}
 			r.spill = sf
-			defer sf.close()
+			defer sf.Close()
 			break
 		}
 	}
@@ -309,7 +310,7 @@ func (r *runner) runTask(i int) error {
 	r.mu.Unlock()
 	for k, d := range t.Deps {
 		if ref := r.states[d.Order].spilled; ref != nil {
-			blk, err := r.spill.load(ref, r.e.alloc)
+			blk, err := r.spill.Load(ref, r.e.alloc)
 			if err != nil {
 				return fmt.Errorf("exec: %s: read spilled %s: %w", t, d, err)
 			}
@@ -332,14 +333,14 @@ func (r *runner) runTask(i int) error {
 	}
 	r.bytesDone.Add(v.Size())
 	keep := int64(0)
-	var ref *spillRef
+	var ref *spill.Ref
 	switch {
 	case t.Consumers == 0:
 		v.Release()
 		v = planner.Value{}
 	case t.Stage.Spill && v.Block != nil:
 		var n int64
-		ref, n, err = r.spill.store(v.Block)
+		ref, n, err = r.spill.Store(v.Block)
 		v.Release()
 		v = planner.Value{}
 		if err != nil {

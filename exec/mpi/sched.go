@@ -9,6 +9,7 @@ import (
 
 	"github.com/ndchunk/ndchunk/chunk"
 	"github.com/ndchunk/ndchunk/exec"
+	"github.com/ndchunk/ndchunk/exec/internal/spill"
 	"github.com/ndchunk/ndchunk/planner"
 )
 
@@ -71,7 +72,7 @@ type taskState struct {
 	consumers  int   // local consumers not yet finished
 	res        int64 // bytes reserved for the task now
 	value      planner.Value
-	spilled    *spillRef
+	spilled    *spill.Ref
 	dependents []int32
 	finals     []finalRef
 }
@@ -124,7 +125,7 @@ type runner struct {
 	sendsLeft   int // values whose sends are not complete
 	stealable   int // own leaf tasks not yet claimed
 	stealTail   int // the sequence is searched for stealable tasks below this
-	spill       *spillFile
+	spill       *spill.File
 	stolen      map[int]*stolenTask
 
 	failed    bool // this run failed (here or elsewhere)
@@ -205,13 +206,13 @@ func (r *runner) run(parent context.Context) error {
 	defer stopParent()
 	for _, s := range r.plan.Stages {
 		if s.Spill {
-			sf, err := newSpillFile(r.e.opts.SpillDir)
+			sf, err := spill.New(r.e.opts.SpillDir)
 			if err != nil {
 				r.fail(err)
 				break
 			}
 			r.spill = sf
-			defer sf.close()
+			defer sf.Close()
 			break
 		}
 	}
@@ -407,7 +408,7 @@ func (r *runner) execute(i int) (planner.Value, error) {
 			v.Release()
 		}
 	}()
-	refs := make([]*spillRef, len(t.Deps))
+	refs := make([]*spill.Ref, len(t.Deps))
 	r.mu.Lock()
 	for k, d := range t.Deps {
 		inputs[k], refs[k] = r.states[d.Order].value, r.states[d.Order].spilled
@@ -415,7 +416,7 @@ func (r *runner) execute(i int) (planner.Value, error) {
 	r.mu.Unlock()
 	for k, d := range t.Deps {
 		if ref := refs[k]; ref != nil {
-			blk, err := r.spill.load(ref, r.alloc)
+			blk, err := r.spill.Load(ref, r.alloc)
 			if err != nil {
 				return planner.Value{}, r.taskError(i, fmt.Errorf("read spilled %s: %w", d, err))
 			}
@@ -459,10 +460,10 @@ func (r *runner) runTask(i int) error {
 		}
 	}
 	dests := r.pl.dests(i, r.rank, false)
-	var ref *spillRef
+	var ref *spill.Ref
 	if st.consumers > 0 && t.Stage.Spill && v.Block != nil {
 		var n int64
-		ref, n, err = r.spill.store(v.Block)
+		ref, n, err = r.spill.Store(v.Block)
 		if err != nil {
 			v.Release()
 			return r.taskError(i, fmt.Errorf("spill: %w", err))
@@ -627,7 +628,7 @@ func (r *runner) settle(i int) error {
 		}
 	}
 	if t.Stage.Spill && v.Block != nil && st.consumers > 0 {
-		ref, n, err := r.spill.store(v.Block)
+		ref, n, err := r.spill.Store(v.Block)
 		if err != nil {
 			return r.taskError(i, fmt.Errorf("spill: %w", err))
 		}

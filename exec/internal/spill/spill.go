@@ -1,4 +1,7 @@
-package exec
+// Package spill keeps blocks that cannot stay resident, zstd-compressed,
+// in one unlinked temporary file per run. The local engine and the MPI
+// backend both use it.
+package spill
 
 import (
 	"fmt"
@@ -10,9 +13,9 @@ import (
 	"github.com/ndchunk/ndchunk/chunk"
 )
 
-// spillFile holds spilled blocks of one run, zstd-compressed, in one
+// File holds spilled blocks of one run, zstd-compressed, in one
 // temporary file removed when the run ends.
-type spillFile struct {
+type File struct {
 	f   *os.File
 	enc *zstd.Encoder
 	dec *zstd.Decoder
@@ -21,17 +24,18 @@ type spillFile struct {
 	end int64
 }
 
-// spillRef locates one spilled block.
-type spillRef struct {
+// Ref locates one spilled block.
+type Ref struct {
 	off, n int64
 	dtype  chunk.DType
 	shape  []int
 }
 
-func newSpillFile(dir string) (*spillFile, error) {
+// New creates an unlinked spill file in dir.
+func New(dir string) (*File, error) {
 	f, err := os.CreateTemp(dir, "ndchunk-spill-*")
 	if err != nil {
-		return nil, fmt.Errorf("exec: spill: %w", err)
+		return nil, fmt.Errorf("spill: %w", err)
 	}
 	// Unlinked at once: the data lives only as long as the open file, even
 	// if the process dies.
@@ -46,12 +50,12 @@ func newSpillFile(dir string) (*spillFile, error) {
 		f.Close()
 		return nil, err
 	}
-	return &spillFile{f: f, enc: enc, dec: dec}, nil
+	return &File{f: f, enc: enc, dec: dec}, nil
 }
 
-// store compresses and appends a block, returning where it went and how
+// Store compresses and appends a block, returning where it went and how
 // many bytes it took.
-func (s *spillFile) store(b *chunk.Block) (*spillRef, int64, error) {
+func (s *File) Store(b *chunk.Block) (*Ref, int64, error) {
 	data := s.enc.EncodeAll(b.Bytes(), nil)
 	s.mu.Lock()
 	off := s.end
@@ -60,11 +64,11 @@ func (s *spillFile) store(b *chunk.Block) (*spillRef, int64, error) {
 	if _, err := s.f.WriteAt(data, off); err != nil {
 		return nil, 0, err
 	}
-	return &spillRef{off: off, n: int64(len(data)), dtype: b.DType(), shape: append([]int{}, b.Shape()...)}, int64(len(data)), nil
+	return &Ref{off: off, n: int64(len(data)), dtype: b.DType(), shape: append([]int{}, b.Shape()...)}, int64(len(data)), nil
 }
 
-// load reads a spilled block back into a new block from alloc.
-func (s *spillFile) load(ref *spillRef, alloc *chunk.Allocator) (*chunk.Block, error) {
+// Load reads a spilled block back into a new block from alloc.
+func (s *File) Load(ref *Ref, alloc *chunk.Allocator) (*chunk.Block, error) {
 	comp := make([]byte, ref.n)
 	if _, err := s.f.ReadAt(comp, ref.off); err != nil {
 		return nil, err
@@ -81,7 +85,8 @@ func (s *spillFile) load(ref *spillRef, alloc *chunk.Allocator) (*chunk.Block, e
 	return blk, nil
 }
 
-func (s *spillFile) close() {
+// Close releases the file; its blocks are gone.
+func (s *File) Close() {
 	s.enc.Close()
 	s.dec.Close()
 	s.f.Close()
