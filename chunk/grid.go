@@ -45,12 +45,29 @@ func NewGrid(shape []int, chunks [][]int) (Grid, error) {
 	return g, nil
 }
 
+// MaxBlocks bounds the number of blocks of a grid: past it every plan
+// would be tasks of no work and the grid itself would not fit in memory.
+const MaxBlocks = 1 << 24
+
 // RegularGrid builds a grid with one block length per axis, the last block
 // on each axis ragged. A size of Whole (-1) makes one block of the whole
 // axis; a size larger than the axis is clipped to it.
 func RegularGrid(shape []int, sizes []int) (Grid, error) {
 	if len(sizes) != len(shape) {
 		return Grid{}, fmt.Errorf("chunk: %d chunk sizes for shape %v of rank %d: %w", len(sizes), shape, len(shape), ErrChunks)
+	}
+	// Refuse absurd grids before allocating their chunk lists: a 1e15-long
+	// axis in chunks of 1 would exhaust memory just describing it.
+	total := 1.0
+	for i, n := range shape {
+		s := sizes[i]
+		if s == Whole || s > n || s <= 0 {
+			continue
+		}
+		total *= float64((n + s - 1) / s)
+	}
+	if total > MaxBlocks {
+		return Grid{}, fmt.Errorf("chunk: %v in chunks %v makes %.3g blocks, more than %d: use larger chunks: %w", shape, sizes, total, MaxBlocks, ErrChunks)
 	}
 	chunks := make([][]int, len(shape))
 	for i, n := range shape {

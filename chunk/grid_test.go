@@ -224,3 +224,12 @@ func TestFormatBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestRegularGridRefusesAbsurdBlockCounts(t *testing.T) {
+	if _, err := RegularGrid([]int{1e15}, []int{1}); !errors.Is(err, ErrChunks) {
+		t.Errorf("1e15 blocks accepted: %v", err)
+	}
+	if _, err := RegularGrid([]int{1e15}, []int{1e9}); err != nil {
+		t.Errorf("1e6 blocks refused: %v", err)
+	}
+}
