@@ -41,7 +41,7 @@ type exprNode struct {
 	dtype  chunk.DType
 	size   int // element size
 
-	leaf     int // index among program leaves, for exSource and exRef
+	leaf int // index among program leaves, for exSource and exRef
 	// tileRead marks a source read tile by tile inside the consuming task
 	// (an ndarray.ConcurrentSource), not by read tasks.
 	tileRead bool
