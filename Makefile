@@ -2,7 +2,8 @@
 #
 #   make demo    build ./bin/ndchunk, generate a 1 GB NetCDF-4 sample and run
 #                info, convert, eval on it under a 256 MiB budget (the main job)
-#   make test    vet, unit/property tests, race detector on the core packages
+#   make test    vet, unit/property tests (MPI ones under mpirun -np 2..4),
+#                race detector on the core packages
 #   make bench   kernel and engine benchmarks, ndchunk against Dask side by side
 #
 # Every target installs the system packages it needs (apt-get, with sudo
@@ -15,11 +16,13 @@ export PATH := $(dir $(GO)):$(PATH)
 export GOFLAGS ?= -buildvcs=false
 
 # Packages per target. The core engine is pure Go; the file drivers link
-# Debian's libhdf5 and libnetcdf; the interop tests read and write with the
+# Debian's libhdf5 and libnetcdf, the MPI backend (exec/mpi, a cgo leaf the
+# command links) Open MPI; the MPI tests launch ranks with mpirun
+# (openmpi-bin); the interop tests read and write with the
 # reference tools and Python clients; the benchmark's peers (Dask, xarray,
 # NumPy) run with /usr/bin/python3.
-PKGS_BUILD := gcc pkg-config libhdf5-dev libnetcdf-dev
-PKGS_TOOLS := hdf5-tools netcdf-bin python3-numpy python3-h5py python3-netcdf4 python3-xarray python3-scipy
+PKGS_BUILD := gcc pkg-config libhdf5-dev libnetcdf-dev libopenmpi-dev
+PKGS_TOOLS := hdf5-tools netcdf-bin openmpi-bin python3-numpy python3-h5py python3-netcdf4 python3-xarray python3-scipy
 PKGS_TEST  := $(PKGS_BUILD) $(PKGS_TOOLS)
 PKGS_DEMO  := $(PKGS_BUILD)
 PKGS_BENCH := $(PKGS_BUILD) $(PKGS_TOOLS) time python3-dask

@@ -19,7 +19,10 @@ import (
 
 	"github.com/ndchunk/ndchunk/chunk"
 	"github.com/ndchunk/ndchunk/exec"
+	"github.com/ndchunk/ndchunk/exec/mpi"
 	"github.com/ndchunk/ndchunk/io/dataset"
+	"github.com/ndchunk/ndchunk/ndarray"
+	"github.com/ndchunk/ndchunk/planner"
 )
 
 // app holds the command line's common state.
@@ -35,6 +38,11 @@ type app struct {
 	reportJSON string
 	cpuProfile string
 	profFile   *os.File
+	backend    string
+
+	// mpi is the MPI engine once a session started one: run then agrees
+	// on the outcome across ranks and finalizes MPI.
+	mpi *mpi.Engine
 
 	cmdName string
 	// ran is set once a command starts: errors before it are cobra's
@@ -48,6 +56,14 @@ func (a *app) checkCommon() error {
 	case "auto", "bar", "plain", "none":
 	default:
 		return usagef("--progress %q: want auto, bar, plain or none", a.progress)
+	}
+	switch a.backend {
+	case "auto", "local", "mpi":
+	default:
+		return usagef("--backend %q: want local, mpi or auto", a.backend)
+	}
+	if a.backend == "mpi" && !mpi.Launched() {
+		return usagef("--backend mpi: this process was not started by mpirun or srun (run it as mpirun -np N ndchunk ...)")
 	}
 	if a.workers < 0 {
 		return usagef("--workers %d: want a positive number (0: the CPUs this process may use)", a.workers)
@@ -105,8 +121,12 @@ type session struct {
 	// readCache and writeCache are the library chunk caches: readCache is
 	// shared by every open variable, writeCache by the file written.
 	readCache, writeCache int64
-	eng                   *exec.Engine
-	prog                  *progress
+	eng                   engine
+	// local is the local engine: the session's, or the MPI engine's own
+	// on a job of one rank; nil on a job of several ranks (the commands
+	// that need it, such as Parquet output, refuse to run there).
+	local *exec.Engine
+	prog  *progress
 
 	read, written atomic.Int64
 	outFiles      []string
@@ -132,7 +152,7 @@ const residentOverhead = 56 << 20
 // enforced as the runtime's soft memory limit (unless GOMEMLIMIT is set).
 // Of the heap, the engine's blocks get all but room for the compressors'
 // and decoders' buffers and the garbage between collections.
-func (a *app) newSession() *session {
+func (a *app) newSession() (*session, error) {
 	s := &session{a: a, start: time.Now(), budget: a.budget()}
 	cache := min(s.budget/16, maxCacheBytes)
 	s.readCache, s.writeCache = cache/2, cache/2
@@ -161,9 +181,80 @@ func (a *app) newSession() *session {
 	s.prog = &progress{mode: mode, w: a.stderr, detail: func() string {
 		return fmt.Sprintf("read %s, wrote %s", chunk.FormatBytes(s.read.Load()), chunk.FormatBytes(s.written.Load()))
 	}}
-	s.eng = exec.New(exec.Options{MemoryBudget: s.engineBudget, Workers: workers, Progress: s.prog.event,
-		ProgressInterval: 100 * time.Millisecond, KeepGoMemoryLimit: true})
-	return s
+	opts := exec.Options{MemoryBudget: s.engineBudget, Workers: workers, Progress: s.prog.event,
+		ProgressInterval: 100 * time.Millisecond, KeepGoMemoryLimit: true}
+	if a.useMPI() {
+		// Every rank runs this; --memory and --workers are per rank, and
+		// without --workers the ranks on a node share its CPUs.
+		opts.Workers = a.workers
+		me, err := mpi.New(mpi.Options{Options: opts})
+		if err != nil {
+			return nil, err
+		}
+		a.mpi = me
+		s.eng = me
+		if me.Size() == 1 {
+			s.local = me.Local()
+		}
+		if me.Rank() != 0 {
+			// Results, progress, warnings and errors are reported once,
+			// by rank 0, for the whole job.
+			s.prog.mode = "none"
+		}
+		return s, nil
+	}
+	s.local = exec.New(opts)
+	s.eng = localEngine{s.local}
+	return s, nil
+}
+
+// useMPI reports whether commands run on the MPI backend: asked for, or
+// (auto) when the process was started by mpirun or srun.
+func (a *app) useMPI() bool {
+	return a.backend == "mpi" || a.backend == "auto" && mpi.Launched()
+}
+
+// silent reports whether this process keeps quiet: a rank other than 0 of
+// an MPI job, where rank 0 reports for all.
+func (a *app) silent() bool {
+	return a.useMPI() && mpi.LaunchedRank() > 0
+}
+
+// engine is what the commands use of an engine: the local engine or the
+// MPI backend's, whose calls are collective (every rank makes them, in the
+// same order).
+type engine interface {
+	Plan(reserved int64, arrays ...ndarray.Array) (*planner.Plan, error)
+	Compute(ctx context.Context, a ndarray.Array) (*chunk.Dense, error)
+	StoreMany(ctx context.Context, arrays []ndarray.Array, sinks []exec.Sink) error
+	Allocator() *chunk.Allocator
+	Workers() int
+	// IsWriter reports whether this process writes the outputs (the MPI
+	// backend funnels them to one rank; other ranks pass nil sinks).
+	IsWriter() bool
+	// Agree combines the outcome of a step each process did on its own:
+	// every rank gets nil if all succeeded, else the same error.
+	Agree(err error) error
+}
+
+// localEngine is the local engine as an engine: the only process, so the
+// writer, and agreeing with itself.
+type localEngine struct{ *exec.Engine }
+
+// IsWriter implements engine.
+func (localEngine) IsWriter() bool { return true }
+
+// Agree implements engine.
+func (localEngine) Agree(err error) error { return err }
+
+// requireLocal refuses a step that runs on one process only (what must
+// gather a whole variable, such as Parquet output) on a job of several
+// ranks.
+func (s *session) requireLocal(what string) error {
+	if s.local == nil {
+		return usagef("%s runs on one process: run it without mpirun (or with --backend local)", what)
+	}
+	return nil
 }
 
 // overBudget explains a plan refused for the budget in terms of --memory.
@@ -219,6 +310,11 @@ func (s *session) finish() error {
 			chunk.FormatBytes(c.BytesRead), chunk.FormatBytes(c.BytesWritten))
 		if len(s.outFiles) > 0 {
 			line += fmt.Sprintf(" (%s on disk)", chunk.FormatBytes(c.FileBytes))
+		}
+		if me := s.a.mpi; me != nil && me.Size() > 1 {
+			r := me.LastMPIReport()
+			line += fmt.Sprintf("; %d MPI ranks (figures of rank 0): last run moved %s between ranks in %d messages, tasks per rank %v",
+				r.Ranks, chunk.FormatBytes(r.BytesMoved), r.Messages, r.TasksPerRank)
 		}
 		fmt.Fprintln(s.a.stderr, line)
 	}

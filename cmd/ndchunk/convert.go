@@ -468,7 +468,10 @@ func (a *app) runConvert(ctx context.Context, in, out string, fl convertFlags) e
 	if err := dataset.CheckDest(out, fl.overwrite); err != nil {
 		return err
 	}
-	s := a.newSession()
+	s, err := a.newSession()
+	if err != nil {
+		return err
+	}
 	f, err := s.openFile(in, -1)
 	if err != nil {
 		return err
@@ -547,50 +550,69 @@ func (a *app) runConvert(ctx context.Context, in, out string, fl convertFlags) e
 		}
 		return s.finish()
 	}
-	w, err := dataset.Create(out, spec, dataset.CreateOptions{Overwrite: fl.overwrite, CacheBytes: s.writeCache})
-	if err != nil {
-		return err
-	}
+	// Only the writer creates the output (on the MPI backend, one rank;
+	// the others pass nil sinks and their blocks are sent to it).
+	var w dataset.Writer
 	committed := false
 	defer func() {
-		if !committed {
+		if w != nil && !committed {
 			w.Abort()
 		}
 	}()
-	var sinks []exec.Sink
+	sinks := make([]exec.Sink, 0, len(arrays))
 	varSinks := make([]exec.Sink, len(vars))
-	for i, vs := range spec.Vars {
-		sk, err := w.Sink(vs.Name)
+	err = func() error {
+		if !s.eng.IsWriter() {
+			sinks = sinks[:len(arrays)]
+			return nil
+		}
+		var err error
+		w, err = dataset.Create(out, spec, dataset.CreateOptions{Overwrite: fl.overwrite, CacheBytes: s.writeCache})
 		if err != nil {
 			return err
 		}
-		varSinks[i] = sk
-		counted := countingSink{Sink: sk, n: &s.written}
-		for _, ps := range plans[i].Passes {
-			if len(plans[i].Passes) == 1 {
-				sinks = append(sinks, counted)
-				continue
+		for i, vs := range spec.Vars {
+			sk, err := w.Sink(vs.Name)
+			if err != nil {
+				return err
 			}
-			sinks = append(sinks, &offsetSink{Sink: counted, offset: ps.Offset, shape: ps.Array.Shape()})
+			varSinks[i] = sk
+			counted := countingSink{Sink: sk, n: &s.written}
+			for _, ps := range plans[i].Passes {
+				if len(plans[i].Passes) == 1 {
+					sinks = append(sinks, counted)
+					continue
+				}
+				sinks = append(sinks, &offsetSink{Sink: counted, offset: ps.Offset, shape: ps.Array.Shape()})
+			}
 		}
+		return nil
+	}()
+	if err := s.eng.Agree(err); err != nil {
+		return err
 	}
 	s.prog.setLabel(fmt.Sprintf("convert %s -> %s", filepath.Base(in), filepath.Base(out)))
 	if err := s.eng.StoreMany(ctx, arrays, sinks); err != nil {
 		return s.overBudget(err)
 	}
-	// Variables copied in passes: their sinks were committed pass by pass
-	// through offset sinks, which commit nothing.
-	for i, p := range plans {
-		if len(p.Passes) > 1 {
-			if err := varSinks[i].Commit(ctx); err != nil {
-				return err
+	if w != nil {
+		err = func() error {
+			// Variables copied in passes: their sinks were committed pass by
+			// pass through offset sinks, which commit nothing.
+			for i, p := range plans {
+				if len(p.Passes) > 1 {
+					if err := varSinks[i].Commit(ctx); err != nil {
+						return err
+					}
+				}
 			}
-		}
+			return w.Commit(ctx)
+		}()
+		committed = err == nil
 	}
-	if err := w.Commit(ctx); err != nil {
+	if err := s.eng.Agree(err); err != nil {
 		return err
 	}
-	committed = true
 	s.outFiles = append(s.outFiles, out)
 	return s.finish()
 }
@@ -683,6 +705,9 @@ func buildSpec(s *session, in string, info *dataset.Info, vars []outVar, format 
 // coordinate variables become the dimension columns; the others must share
 // one set of dimensions.
 func (a *app) convertParquet(ctx context.Context, s *session, f dataset.File, in, out string, vars []outVar, fl convertFlags) error {
+	if err := s.requireLocal("Parquet output"); err != nil {
+		return err
+	}
 	info := f.Info()
 	var data []outVar
 	coords := map[string]dataset.VarInfo{}
@@ -750,7 +775,7 @@ func (a *app) convertParquet(ctx context.Context, s *session, f dataset.File, in
 		RowGroupBytes: s.blockBytes(),
 	}
 	s.prog.setLabel(fmt.Sprintf("convert %s -> %s", filepath.Base(in), filepath.Base(out)))
-	st, err := parquet.Write(ctx, s.eng, out, table, opts)
+	st, err := parquet.Write(ctx, s.local, out, table, opts)
 	if err != nil {
 		return s.overBudget(err)
 	}

@@ -93,7 +93,10 @@ func (a *app) runDemo(ctx context.Context, dir string, days, nlat, nlon int, piN
 	costsFile := filepath.Join(dir, demoCosts)
 
 	// Step 1, in this process: generate the sample.
-	s := a.newSession()
+	s, err := a.newSession()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(a.stdout, "== generate %s: %d days x %d lat x %d lon float32 (%s)\n", demoSample, days, nlat, nlon, chunk.FormatBytes(int64(days)*int64(nlat)*int64(nlon)*4))
 	if err := generateSample(ctx, s, sample, days, nlat, nlon); err != nil {
 		return err

@@ -414,7 +414,10 @@ func (a *app) runEval(ctx context.Context, src string, fl evalFlags, onlyPlan bo
 			}
 		}
 	}
-	s := a.newSession()
+	s, err := a.newSession()
+	if err != nil {
+		return err
+	}
 	c, err := s.compile(src, fl)
 	if err != nil {
 		return err
@@ -684,6 +687,9 @@ func (a *app) storeResult(ctx context.Context, s *session, c *compiled, src, pat
 		}
 	}
 	if format == "parquet" {
+		if err := s.requireLocal("Parquet output"); err != nil {
+			return err
+		}
 		table := parquet.Table{Metadata: map[string]string{"ndchunk_expression": src}}
 		byDim := map[string]dataset.Var{}
 		for _, cd := range coords {
@@ -703,7 +709,7 @@ func (a *app) storeResult(ctx context.Context, s *session, c *compiled, src, pat
 		}
 		table.Vars = []parquet.Var{{Name: name, Array: x}}
 		s.prog.setLabel("eval -> " + filepath.Base(path))
-		st, err := parquet.Write(ctx, s.eng, path, table, parquet.Options{RowGroupBytes: s.blockBytes()})
+		st, err := parquet.Write(ctx, s.local, path, table, parquet.Options{RowGroupBytes: s.blockBytes()})
 		if err != nil {
 			return s.overBudget(err)
 		}
@@ -730,33 +736,44 @@ func (a *app) storeResult(ctx context.Context, s *session, c *compiled, src, pat
 	if _, err := s.eng.Plan(0, arrays...); err != nil {
 		return s.overBudget(err)
 	}
-	w, err := dataset.Create(path, spec, dataset.CreateOptions{CacheBytes: s.writeCache})
-	if err != nil {
-		return err
-	}
+	// Only the writer creates the output (see runConvert).
+	var w dataset.Writer
 	committed := false
 	defer func() {
-		if !committed {
+		if w != nil && !committed {
 			w.Abort()
 		}
 	}()
 	sinks := make([]exec.Sink, len(spec.Vars))
-	for i, v := range spec.Vars {
-		sk, err := w.Sink(v.Name)
-		if err != nil {
+	err := func() error {
+		if !s.eng.IsWriter() {
+			return nil
+		}
+		var err error
+		if w, err = dataset.Create(path, spec, dataset.CreateOptions{CacheBytes: s.writeCache}); err != nil {
 			return err
 		}
-		sinks[i] = countingSink{Sink: sk, n: &s.written}
+		for i, v := range spec.Vars {
+			sk, err := w.Sink(v.Name)
+			if err != nil {
+				return err
+			}
+			sinks[i] = countingSink{Sink: sk, n: &s.written}
+		}
+		return nil
+	}()
+	if err := s.eng.Agree(err); err != nil {
+		return err
 	}
 	s.prog.setLabel("eval -> " + filepath.Base(path))
 	if err := s.eng.StoreMany(ctx, arrays, sinks); err != nil {
 		return s.overBudget(err)
 	}
-	if err := w.Commit(ctx); err != nil {
-		return err
+	if w != nil {
+		err = w.Commit(ctx)
+		committed = err == nil
 	}
-	committed = true
-	return nil
+	return s.eng.Agree(err)
 }
 
 // writeResultJSON prints {"shape": [...], "dtype": "...", "value": ...}.

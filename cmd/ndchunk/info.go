@@ -28,7 +28,10 @@ dimension name (HDF5 datasets without dimension scales) are shown as dim0,
 dim1, ...: the names convert gives them and --chunks DIM=N uses.`,
 		Args: a.minArgs(1, "a FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s := a.newSession()
+			s, err := a.newSession()
+			if err != nil {
+				return err
+			}
 			f, err := dataset.Open(args[0], dataset.OpenOptions{})
 			if err != nil {
 				return err

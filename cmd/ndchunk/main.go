@@ -37,6 +37,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ndchunk/ndchunk/exec/mpi"
 	"github.com/ndchunk/ndchunk/ndarray/expr"
 )
 
@@ -82,6 +83,19 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	a.stopProfile()
+	if a.mpi != nil {
+		// Every rank ends here: agree on the outcome (a rank may have
+		// failed on its own), so all exit alike, rank 0 reporting; then
+		// finalize, without which mpirun counts a rank as failed.
+		// A rank keeps its own error when it has one (usually every rank
+		// failed alike, and its own error keeps its kind: usage or data).
+		if agreed := a.mpi.Agree(err); err == nil {
+			err = agreed
+		}
+		if ferr := mpi.Finalize(); ferr != nil && err == nil {
+			err = ferr
+		}
+	}
 	return a.report(ctx, err)
 }
 
@@ -188,6 +202,12 @@ Results go to stdout; progress, warnings and errors go to stderr.`,
 			if err := a.checkCommon(); err != nil {
 				return err
 			}
+			if a.silent() {
+				// Rank 0 of an MPI job prints for all of them.
+				a.stdout, a.stderr = io.Discard, io.Discard
+				cmd.SetOut(io.Discard)
+				cmd.SetErr(io.Discard)
+			}
 			return a.startProfile()
 		},
 		PersistentPostRun: func(cmd *cobra.Command, args []string) { a.stopProfile() },
@@ -206,6 +226,7 @@ Results go to stdout; progress, warnings and errors go to stderr.`,
 	pf.IntVar(&a.workers, "workers", 0, "tasks run at once (default: the CPUs this process may use)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "no progress and no final report line")
 	pf.StringVar(&a.progress, "progress", "auto", "progress on stderr: auto (a bar on a terminal, else plain lines), bar, plain or none")
+	pf.StringVar(&a.backend, "backend", "auto", "engine: local (this process), mpi (every rank of an mpirun/srun job; --memory and --workers per rank) or auto (mpi when started by mpirun or srun)")
 	pf.BoolVar(&a.debug, "debug", false, "print the chain of causes of an error (and the stack of an internal error)")
 	pf.StringVar(&a.reportJSON, "report-json", "", "append the run's costs as one JSON line to this file (used by demo)")
 	pf.MarkHidden("report-json")

@@ -28,6 +28,22 @@ func Launched() bool {
 	return n && p
 }
 
+// LaunchedRank returns the rank the launcher gave this process (Open MPI's
+// OMPI_COMM_WORLD_RANK, PMI_RANK, SLURM_PROCID), or 0 when it was not
+// launched by one. Like Launched it reads the environment only, so a
+// program can keep ranks other than 0 quiet before MPI starts.
+func LaunchedRank() int {
+	if !Launched() {
+		return 0
+	}
+	for _, k := range []string{"OMPI_COMM_WORLD_RANK", "PMI_RANK", "SLURM_PROCID"} {
+		if v, err := strconv.Atoi(strings.TrimSpace(os.Getenv(k))); err == nil && v >= 0 {
+			return v
+		}
+	}
+	return 0
+}
+
 // world is the process's MPI state: initialised at most once, finalised
 // at most once.
 var world struct {
