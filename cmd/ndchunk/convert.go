@@ -466,6 +466,9 @@ func (a *app) runConvert(ctx context.Context, in, out string, fl convertFlags) e
 		return usagef("OUT %s is the input file", out)
 	}
 	if err := dataset.CheckDest(out, fl.overwrite); err != nil {
+		if errors.Is(err, dataset.ErrExist) {
+			return &dataset.Error{Path: out, Op: "convert", Err: fmt.Errorf("%w: pass --overwrite to replace it", dataset.ErrExist)}
+		}
 		return err
 	}
 	s, err := a.newSession()

@@ -410,6 +410,9 @@ func (a *app) runEval(ctx context.Context, src string, fl evalFlags, onlyPlan bo
 		}
 		if !onlyPlan {
 			if err := dataset.CheckDest(outPath, false); err != nil {
+				if errors.Is(err, dataset.ErrExist) {
+					return &dataset.Error{Path: outPath, Op: "eval", Err: fmt.Errorf("%w: eval never replaces a file; remove it or choose another --out", dataset.ErrExist)}
+				}
 				return err
 			}
 		}

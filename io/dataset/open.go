@@ -88,7 +88,7 @@ func CheckDest(dest string, overwrite bool) error {
 		return nil
 	}
 	if _, err := os.Lstat(dest); err == nil {
-		return &Error{Path: dest, Op: "create", Err: fmt.Errorf("%w (use overwrite to replace it)", ErrExist)}
+		return &Error{Path: dest, Op: "create", Err: fmt.Errorf("%w (CreateOptions.Overwrite replaces it)", ErrExist)}
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func CommitFile(tmp, dest string, overwrite bool) (err error) {
 	} else {
 		if err := os.Link(tmp, dest); err != nil {
 			if errors.Is(err, fs.ErrExist) {
-				return &Error{Path: dest, Op: "commit", Err: fmt.Errorf("%w (use overwrite to replace it)", ErrExist)}
+				return &Error{Path: dest, Op: "commit", Err: fmt.Errorf("%w (CreateOptions.Overwrite replaces it)", ErrExist)}
 			}
 			return &Error{Path: dest, Op: "commit", Err: err}
 		}

@@ -245,7 +245,7 @@ func Create(path string, spec dataset.Spec, opts dataset.CreateOptions) (dataset
 		return nil, fail("", fmt.Errorf("format %q (memio writes %q): %w", spec.Format, Format, chunk.ErrUnsupported))
 	}
 	if !opts.Overwrite && Exists(path) {
-		return nil, fail("", fmt.Errorf("%w (use overwrite to replace it)", dataset.ErrExist))
+		return nil, fail("", fmt.Errorf("%w (CreateOptions.Overwrite replaces it)", dataset.ErrExist))
 	}
 	w := &writer{path: path, opts: opts}
 	w.info = dataset.Info{Path: path, Format: Format, Groups: []string{"/"}}
@@ -451,7 +451,7 @@ func (w *writer) Commit(ctx context.Context) error {
 	store.Lock()
 	defer store.Unlock()
 	if _, exists := store.files[w.path]; exists && !w.opts.Overwrite {
-		return fail(fmt.Errorf("%w (use overwrite to replace it)", dataset.ErrExist))
+		return fail(fmt.Errorf("%w (CreateOptions.Overwrite replaces it)", dataset.ErrExist))
 	}
 	store.files[w.path] = fd
 	w.state = committed
