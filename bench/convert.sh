@@ -5,8 +5,8 @@
 # DIR (default: a new temporary directory; about 6 GB) and read once before
 # timing so every run finds them in the page cache.
 #
-#   cmd/ndchunk/bench_convert.sh [REPEAT]          # default 3
-#   NDCHUNK=./bin/ndchunk DIR=/scratch FIGS="1 2 3" cmd/ndchunk/bench_convert.sh 5
+#   bench/convert.sh [REPEAT]          # default 3
+#   NDCHUNK=./bin/ndchunk DIR=/scratch FIGS="1 2 3" bench/convert.sh 5
 #
 # 1. rechunk a (1000, 500, 500) float32 NetCDF-4 variable stored in chunks
 #    (1, 500, 500) to (1000, 10, 10) with --memory 256MiB, against
@@ -19,7 +19,7 @@
 # renaming it into place, the peers do not: OUTDIR=/dev/shm (tmpfs, where
 # fsync costs nothing) compares the work alone.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 REPEAT=${1:-3}
 NDCHUNK=${NDCHUNK:-./bin/ndchunk}
 FIGS=${FIGS:-"1 2 3"}
