@@ -76,9 +76,21 @@ func readInt(path string) (int64, error) {
 	return strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 }
 
+// TotalMemory returns the machine's memory in bytes (MemTotal; 0 if
+// unknown), for reports; AvailableMemory is what a budget may use.
+func TotalMemory() int64 { return memInfo("MemTotal") }
+
+// PeakRSS returns this process's peak resident set size in bytes (VmHWM;
+// 0 if unknown): what /usr/bin/time reports as the maximum resident size.
+func PeakRSS() int64 { return procBytes("/proc/self/status", "VmHWM") }
+
 // memInfo reads a field of /proc/meminfo in bytes (0 if unknown).
-func memInfo(field string) int64 {
-	f, err := os.Open("/proc/meminfo")
+func memInfo(field string) int64 { return procBytes("/proc/meminfo", field) }
+
+// procBytes reads a "Field: N kB" line of a /proc file in bytes (0 if
+// unknown).
+func procBytes(path, field string) int64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}

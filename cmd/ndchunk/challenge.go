@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ndchunk/ndchunk/bench"
 	"github.com/ndchunk/ndchunk/chunk"
 	"github.com/ndchunk/ndchunk/exec"
 	"github.com/ndchunk/ndchunk/io/dataset"
@@ -45,50 +46,10 @@ func openInput(fileVar, spec string) (ndarray.Array, func(), error) {
 	return ndarray.FromSource(v, cs), func() { f.Close() }, nil
 }
 
-// storeAnomaly writes x - mean(x, axis=0) to a NetCDF-4 file with the
-// input's dims and storage chunks of one slab along the first axis. The
-// mean reads x in blocks that span the whole first axis (a rechunk of a
-// source costs nothing: it only changes the regions read), so it needs no
-// combine tree.
+// storeAnomaly writes x - mean(x, axis=0) to a NetCDF-4 file (the bench
+// package's anomaly scenario).
 func storeAnomaly(ctx context.Context, eng *exec.Engine, x ndarray.Array, out string) error {
-	shape := x.Shape()
-	if len(shape) < 2 {
-		return fmt.Errorf("anomaly: want an array of rank >= 2, got %v", shape)
-	}
-	across := make([]int, len(shape))
-	for i := range across {
-		across[i] = chunk.Whole
-	}
-	// Rows of axis 1 per block: about 32 MiB of input per block.
-	rowBytes := x.NBytes() / int64(max(shape[1], 1))
-	across[1] = int(min(int64(shape[1]), max(1, (32<<20)/max(rowBytes, 1))))
-	m := x.Rechunk(chunk.Regular(across...)).Mean(ndarray.Axes(0), ndarray.KeepDims())
-	anom := x.Sub(m)
-	spec := dataset.Spec{Format: "nc4"}
-	var dims []string
-	storage := make([]int, len(shape))
-	for i, n := range shape {
-		name := fmt.Sprintf("dim%d", i)
-		dims = append(dims, name)
-		spec.Dims = append(spec.Dims, dataset.Dim{Name: name, Len: n})
-		storage[i] = n
-	}
-	storage[0] = 1
-	spec.Vars = []dataset.VarSpec{{Name: "anom", Dims: dims, DType: anom.DType(), Chunks: storage}}
-	w, err := dataset.Create(out, spec, dataset.CreateOptions{Overwrite: true})
-	if err != nil {
-		return err
-	}
-	sink, err := w.Sink("anom")
-	if err != nil {
-		w.Abort()
-		return err
-	}
-	if err := eng.Store(ctx, anom, sink); err != nil {
-		w.Abort()
-		return err
-	}
-	return w.Commit(ctx)
+	return bench.StoreAnomaly(ctx, eng, x, out, nil)
 }
 
 // challengeResult is one benchmark point, as bench/core.sh reads it.
@@ -179,7 +140,7 @@ func runChallenge(args []string) error {
 		start := time.Now()
 		err = storeAnomaly(context.Background(), eng, fa, *out)
 		res.Wall = time.Since(start).Seconds()
-		res.PeakRSS = peakRSS()
+		res.PeakRSS = exec.PeakRSS()
 		if err != nil {
 			return err
 		}
@@ -194,7 +155,7 @@ func runChallenge(args []string) error {
 	start := time.Now()
 	v, err := eng.Compute(context.Background(), a)
 	res.Wall = time.Since(start).Seconds()
-	res.PeakRSS = peakRSS()
+	res.PeakRSS = exec.PeakRSS()
 	switch {
 	case errors.Is(err, chunk.ErrOverBudget):
 		res.Refused = err.Error()

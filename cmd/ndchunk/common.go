@@ -20,7 +20,6 @@ import (
 	"github.com/ndchunk/ndchunk/chunk"
 	"github.com/ndchunk/ndchunk/exec"
 	"github.com/ndchunk/ndchunk/exec/mpi"
-	"github.com/ndchunk/ndchunk/io/dataset"
 	"github.com/ndchunk/ndchunk/ndarray"
 	"github.com/ndchunk/ndchunk/planner"
 )
@@ -295,7 +294,7 @@ type costs struct {
 func (s *session) finish() error {
 	s.prog.done()
 	c := costs{
-		Command: s.a.cmdName, WallSeconds: time.Since(s.start).Seconds(), PeakRSS: peakRSS(),
+		Command: s.a.cmdName, WallSeconds: time.Since(s.start).Seconds(), PeakRSS: exec.PeakRSS(),
 		PeakEngine: s.eng.Allocator().Stats().PeakLive, Budget: s.budget,
 		BytesRead: s.read.Load(), BytesWritten: s.written.Load(),
 	}
@@ -326,36 +325,6 @@ func (s *session) finish() error {
 		defer f.Close()
 		return json.NewEncoder(f).Encode(c)
 	}
-	return nil
-}
-
-// countingVar counts the bytes read from a variable.
-type countingVar struct {
-	dataset.Var
-	n *atomic.Int64
-}
-
-// ReadRegion implements ndarray.Source.
-func (c countingVar) ReadRegion(ctx context.Context, r chunk.Region, dst []byte) error {
-	if err := c.Var.ReadRegion(ctx, r, dst); err != nil {
-		return err
-	}
-	c.n.Add(int64(len(dst)))
-	return nil
-}
-
-// countingSink counts the bytes written to a sink.
-type countingSink struct {
-	exec.Sink
-	n *atomic.Int64
-}
-
-// WriteRegion implements exec.Sink.
-func (c countingSink) WriteRegion(ctx context.Context, r chunk.Region, data []byte) error {
-	if err := c.Sink.WriteRegion(ctx, r, data); err != nil {
-		return err
-	}
-	c.n.Add(int64(len(data)))
 	return nil
 }
 

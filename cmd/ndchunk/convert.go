@@ -535,7 +535,7 @@ func (a *app) runConvert(ctx context.Context, in, out string, fl convertFlags) e
 			return err
 		}
 		cheap := len(v.info.Filters) == 0
-		plans[i] = copyPlan(countingVar{Var: src, n: &s.read}, src.StorageChunks(), spec.Vars[i].Chunks, s.blockBytes(), s.passBytes(), cheap)
+		plans[i] = copyPlan(dataset.CountingVar{Var: src, N: &s.read}, src.StorageChunks(), spec.Vars[i].Chunks, s.blockBytes(), s.passBytes(), cheap)
 		if err := plans[i].Err(); err != nil {
 			return &dataset.Error{Path: in, Var: v.info.Name, Op: "convert", Err: err}
 		}
@@ -580,7 +580,7 @@ func (a *app) runConvert(ctx context.Context, in, out string, fl convertFlags) e
 				return err
 			}
 			varSinks[i] = sk
-			counted := countingSink{Sink: sk, n: &s.written}
+			counted := dataset.CountingSink{Sink: sk, N: &s.written}
 			for _, ps := range plans[i].Passes {
 				if len(plans[i].Passes) == 1 {
 					sinks = append(sinks, counted)
@@ -743,7 +743,7 @@ func (a *app) convertParquet(ctx context.Context, s *session, f dataset.File, in
 			if err != nil {
 				return err
 			}
-			dense, err := s.eng.Compute(ctx, ndarray.FromSource(countingVar{Var: cv, n: &s.read}, chunk.Auto(0)))
+			dense, err := s.eng.Compute(ctx, ndarray.FromSource(dataset.CountingVar{Var: cv, N: &s.read}, chunk.Auto(0)))
 			if err != nil {
 				return &dataset.Error{Path: in, Var: c.Name, Op: "read", Err: err}
 			}
@@ -756,7 +756,7 @@ func (a *app) convertParquet(ctx context.Context, s *session, f dataset.File, in
 		if err != nil {
 			return err
 		}
-		cv := countingVar{Var: src, n: &s.read}
+		cv := dataset.CountingVar{Var: src, N: &s.read}
 		name := v.info.Name
 		table.Vars = append(table.Vars, parquet.Var{Name: strings.TrimPrefix(name, "/"), Array: ndarray.FromSource(cv, chunk.Auto(0)), Dims: v.dims})
 	}

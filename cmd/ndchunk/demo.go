@@ -266,7 +266,7 @@ func generateSample(ctx context.Context, s *session, path string, days, nlat, nl
 		if err != nil {
 			return err
 		}
-		sinks[i] = countingSink{Sink: sk, n: &s.written}
+		sinks[i] = dataset.CountingSink{Sink: sk, N: &s.written}
 	}
 	s.prog.setLabel("generate " + filepath.Base(path))
 	if err := s.eng.StoreMany(ctx, arrays, sinks); err != nil {

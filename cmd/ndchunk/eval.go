@@ -294,7 +294,7 @@ func (s *session) compile(src string, fl evalFlags) (*compiled, error) {
 			c.close()
 			return nil, err
 		}
-		in.src = countingVar{Var: v, n: &s.read}
+		in.src = dataset.CountingVar{Var: v, N: &s.read}
 		if fl.decodeCF {
 			if in.src, err = dataset.DecodeCF(in.src); err != nil {
 				c.close()
@@ -685,7 +685,7 @@ func (a *app) storeResult(ctx context.Context, s *session, c *compiled, src, pat
 				if err != nil {
 					return err
 				}
-				coords = append(coords, coord{dim: d, info: cv, src: countingVar{Var: v, n: &s.read}})
+				coords = append(coords, coord{dim: d, info: cv, src: dataset.CountingVar{Var: v, N: &s.read}})
 			}
 		}
 	}
@@ -761,7 +761,7 @@ func (a *app) storeResult(ctx context.Context, s *session, c *compiled, src, pat
 			if err != nil {
 				return err
 			}
-			sinks[i] = countingSink{Sink: sk, n: &s.written}
+			sinks[i] = dataset.CountingSink{Sink: sk, N: &s.written}
 		}
 		return nil
 	}()

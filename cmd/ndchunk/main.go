@@ -233,7 +233,7 @@ Results go to stdout; progress, warnings and errors go to stderr.`,
 	pf.StringVar(&a.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	pf.MarkHidden("cpuprofile")
 
-	root.AddCommand(a.infoCommand(), a.convertCommand(), a.evalCommand(), a.planCommand(), a.demoCommand(), a.challengeCommand())
+	root.AddCommand(a.infoCommand(), a.convertCommand(), a.evalCommand(), a.planCommand(), a.demoCommand(), a.challengeCommand(), a.benchCommand(), a.benchPointCommand())
 	return root
 }
 
