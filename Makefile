@@ -79,7 +79,16 @@ test: deps-test vet
 	$(GO) test -count=1 -timeout 10m ./...
 	$(GO) test -count=1 -race -short -timeout 10m $(CORE)
 
+# The README's Performance tables: the chunk-size sweep with its plot, one
+# headline point per scenario against its peers, the Go benchmarks and the
+# core table against Dask. About 30 minutes on 2 cores.
 bench: deps-bench build
+	./bin/ndchunk bench --scenario mean-random --chunks 250,500,1000,2000,5000,10000,20000 --repeat 3 \
+		--out bench/results/mean-random.csv --plot bench/results/mean-random.svg
+	./bin/ndchunk bench --scenario sincos-transpose --chunks 2000 --repeat 3 --out bench/results/sincos-transpose.csv
+	./bin/ndchunk bench --scenario matmul --chunks 1000 --repeat 3 --out bench/results/matmul.csv
+	./bin/ndchunk bench --scenario anomaly,file-expr --chunks '32x-1x-1' --repeat 3 --out bench/results/files.csv
+	./bin/ndchunk bench --scenario rechunk --chunks '-1x25x25' --repeat 3 --out bench/results/rechunk.csv
 	$(GO) test -run '^$$' -bench . -benchtime 2x -count 3 ./bench/ | tee bench/last-bench.txt
 	bench/core.sh 3
 
