@@ -16,12 +16,13 @@ export PATH := $(dir $(GO)):$(PATH)
 export GOFLAGS ?= -buildvcs=false
 
 # Packages per target. The core engine is pure Go; the file drivers link
-# Debian's libhdf5 and libnetcdf, the MPI backend (exec/mpi, a cgo leaf the
+# Debian's libhdf5 and libnetcdf, block matrix products OpenBLAS
+# (ops/openblas, imported by the command), the MPI backend (exec/mpi, a cgo leaf the
 # command links) Open MPI; the MPI tests launch ranks with mpirun
 # (openmpi-bin); the interop tests read and write with the
 # reference tools and Python clients; the benchmark's peers (Dask, xarray,
 # NumPy) run with /usr/bin/python3.
-PKGS_BUILD := gcc pkg-config libhdf5-dev libnetcdf-dev libopenmpi-dev
+PKGS_BUILD := gcc pkg-config libhdf5-dev libnetcdf-dev libopenmpi-dev libopenblas-dev
 PKGS_TOOLS := hdf5-tools netcdf-bin openmpi-bin python3-numpy python3-h5py python3-netcdf4 python3-xarray python3-scipy
 PKGS_TEST  := $(PKGS_BUILD) $(PKGS_TOOLS)
 PKGS_DEMO  := $(PKGS_BUILD)
