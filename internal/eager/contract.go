@@ -67,7 +67,7 @@ func evalContract(op *ndarray.OpContract, a, b *val, outShape []int) (*val, erro
 		var su uint64
 		var sf dd
 		var abs, eIn float64 // abs in plain float64: a double-double overflows to NaN
-		nan, pinf, ninf, undet, zeroInf := false, false, false, false, false
+		nan, pinf, ninf, undet, zeroInf, overflow := false, false, false, false, false, false
 		for c := 0; c < K; c++ {
 			unflatten(c, conShape, cIdx)
 			for i := 0; i < nc; i++ {
@@ -104,6 +104,14 @@ func evalContract(op *ndarray.OpContract, a, b *val, outShape []int) (*val, erro
 					zeroInf = true
 				case math.IsNaN(pr):
 					nan = true
+				case math.IsInf(pr, 0) && finite(x) && finite(y):
+					// A product of finite factors that overflows: a BLAS
+					// with fused multiply-adds (OpenBLAS) adds it unrounded,
+					// so an infinity of the other sign gives that infinity,
+					// or a finite sum, rather than NaN (NumPy agrees:
+					// [[-2**63, -2**63]] @ [[-inf], [1.797e308]] is inf, NaN
+					// with the rows swapped).
+					overflow = true
 				case math.IsInf(pr, 1):
 					pinf = true
 				case math.IsInf(pr, -1):
@@ -139,6 +147,8 @@ func evalContract(op *ndarray.OpContract, a, b *val, outShape []int) (*val, erro
 			e = math.Inf(1)
 		case pinf && ninf:
 			v, e = math.NaN(), 0
+		case overflow:
+			e = math.Inf(1)
 		case pinf || ninf:
 			v = math.Inf(1)
 			if ninf {

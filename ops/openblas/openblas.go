@@ -36,7 +36,8 @@
 // depends on the order of the terms. NumPy, on OpenBLAS, gives the same:
 // np.array([[-2.**63, -2.**63]]) @ np.array([[-np.inf], [1.7976931348623157e308]])
 // is [[inf]] with NumPy 1.24.2 on Debian, [[nan]] with the rows of the
-// second operand swapped.
+// second operand swapped. The property tests' reference
+// (internal/eager) counts such elements as undetermined.
 //
 // Building needs OpenBLAS's headers and library with a pkg-config file
 // named openblas (Debian: libopenblas-dev).
