@@ -84,6 +84,10 @@ func TotalMemory() int64 { return memInfo("MemTotal") }
 // 0 if unknown): what /usr/bin/time reports as the maximum resident size.
 func PeakRSS() int64 { return procBytes("/proc/self/status", "VmHWM") }
 
+// CurrentRSS returns this process's resident set size in bytes now
+// (VmRSS; 0 if unknown).
+func CurrentRSS() int64 { return procBytes("/proc/self/status", "VmRSS") }
+
 // memInfo reads a field of /proc/meminfo in bytes (0 if unknown).
 func memInfo(field string) int64 { return procBytes("/proc/meminfo", field) }
 

@@ -136,18 +136,24 @@ type session struct {
 // bookkeeping of big caches costs time).
 const maxCacheBytes = 64 << 20
 
-// residentOverhead is what the process holds besides the Go heap and the
-// C libraries' chunk caches: the program's code and the C libraries
-// themselves, the runtime, thread stacks (about 50 MiB measured on Debian
-// 12 with libhdf5 1.10 and libnetcdf 4.9).
+// residentOverhead is the least the process is taken to hold besides the
+// Go heap and the C libraries' chunk caches: the program's code and the C
+// libraries themselves, the runtime, thread stacks. newSession uses the
+// resident size it measures when that is larger.
 const residentOverhead = 56 << 20
+
+// residentGrowth is what the process's resident set grows by, besides the
+// Go heap and the chunk caches, once it reads and writes files: the C
+// libraries' own allocations and the code pages they touch (measured: the
+// demo's convert step peaked 12 MiB above its heap, blocks and caches).
+const residentGrowth = 16 << 20
 
 // newSession sizes the budget and starts an engine. --memory bounds the
 // whole process, so it is split: the C libraries' chunk caches get a
 // sixteenth, at most maxCacheBytes (half for reading, half for writing;
 // ndchunk reads and writes whole chunks wherever it can, so the caches
-// matter little), the code and
-// the libraries themselves residentOverhead, and the Go heap the rest,
+// matter little), the code and the libraries themselves what is resident
+// at the start plus residentGrowth, and the Go heap the rest,
 // enforced as the runtime's soft memory limit (unless GOMEMLIMIT is set).
 // Of the heap, the engine's blocks get all but room for the compressors'
 // and decoders' buffers and the garbage between collections.
@@ -155,12 +161,20 @@ func (a *app) newSession() (*session, error) {
 	s := &session{a: a, start: time.Now(), budget: a.budget()}
 	cache := min(s.budget/16, maxCacheBytes)
 	s.readCache, s.writeCache = cache/2, cache/2
-	heap := max(s.budget-cache-residentOverhead, s.budget/2)
+	// What is resident already (the runtime and the linked libraries:
+	// HDF5, NetCDF, Open MPI, OpenBLAS; about 57 MiB on Debian 12) grows
+	// by the libraries' working memory once files are open.
+	resident := max(residentOverhead, exec.CurrentRSS()+residentGrowth)
+	heap := max(s.budget-cache-resident, s.budget/2)
 	workers := a.workers
 	if workers <= 0 {
 		workers = exec.AvailableCPUs()
 	}
-	s.engineBudget = max(heap-int64(8+4*workers)<<20, heap*3/4)
+	// Besides the blocks, the heap holds per worker a compressor's or
+	// decoder's state and the compressed chunks on their way to the file,
+	// which the engine does not count (measured: 27 MiB live beyond the
+	// blocks with 2 workers compressing with deflate:1).
+	s.engineBudget = max(heap-int64(8+12*workers)<<20, heap/2)
 	keep := os.Getenv("GOMEMLIMIT") != ""
 	if !keep {
 		// Below a few tens of MiB the collector would run without pause

@@ -46,3 +46,36 @@ func TestDemoSmall(t *testing.T) {
 		t.Errorf("sample time: %+v", doc.Vars[1])
 	}
 }
+
+// TestDemoBudgetHolds runs the demo on a sample larger than the budget and
+// checks that every step's peak resident size (the whole process: Go heap,
+// the C libraries and their caches) stayed within --memory.
+func TestDemoBudgetHolds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a 390 MB sample")
+	}
+	dir := t.TempDir()
+	const budget = 256 << 20
+	ok(t, "demo", "--dir", dir, "--days", "1500", "--memory", "256MiB", "--pi-n", "10000000", "--progress", "none")
+	data, err := os.ReadFile(filepath.Join(dir, demoCosts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var c costs
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		steps++
+		if c.Budget != budget {
+			t.Errorf("%s: budget %d, want %d", c.Command, c.Budget, budget)
+		}
+		if c.PeakRSS <= 0 || c.PeakRSS > c.Budget {
+			t.Errorf("%s: peak RSS %d bytes, over the %d-byte budget", c.Command, c.PeakRSS, c.Budget)
+		}
+	}
+	if steps < 4 {
+		t.Errorf("%d steps in %s, want info, convert and two evals:\n%s", steps, demoCosts, data)
+	}
+}
