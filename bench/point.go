@@ -177,6 +177,22 @@ func refused(err error, m *Measurement) bool {
 	return false
 }
 
+// finishStore completes the measurement of a run that stored out:var,
+// started at start: its wall time and bytes, its report, or the refusal.
+func finishStore(m Measurement, err error, eng *exec.Engine, start time.Time, read, written *atomic.Int64, out, outVar string) (Measurement, error) {
+	m.Wall = time.Since(start).Seconds()
+	m.BytesRead, m.BytesWritten = read.Load(), written.Load()
+	if refused(err, &m) {
+		return m, nil
+	}
+	if err != nil {
+		return m, err
+	}
+	fillReport(&m, eng.LastReport())
+	m.OutFile, m.OutVar = out, outVar
+	return m, nil
+}
+
 func fillReport(m *Measurement, r exec.Report) {
 	m.Tasks, m.PeakLive, m.TaskTime = r.Tasks, r.PeakLiveBytes, r.TaskTime.Seconds()
 }
@@ -256,17 +272,7 @@ func runAnomaly(ctx context.Context, eng *exec.Engine, p Point, m Measurement) (
 	out := filepath.Join(p.OutDir, "anomaly.nc")
 	start := time.Now()
 	err = StoreAnomaly(ctx, eng, x, out, &written)
-	m.Wall = time.Since(start).Seconds()
-	m.BytesRead, m.BytesWritten = read.Load(), written.Load()
-	if refused(err, &m) {
-		return m, nil
-	}
-	if err != nil {
-		return m, err
-	}
-	fillReport(&m, eng.LastReport())
-	m.OutFile, m.OutVar = out, "anom"
-	return m, nil
+	return finishStore(m, err, eng, start, &read, &written, out, "anom")
 }
 
 // StoreAnomaly writes x - mean(x, axis=0) to a NetCDF-4 file with dims
@@ -456,17 +462,7 @@ func runFileExpr(ctx context.Context, eng *exec.Engine, p Point, m Measurement) 
 	} else {
 		w.Abort()
 	}
-	m.Wall = time.Since(start).Seconds()
-	m.BytesRead, m.BytesWritten = read.Load(), written.Load()
-	if refused(err, &m) {
-		return m, nil
-	}
-	if err != nil {
-		return m, err
-	}
-	fillReport(&m, eng.LastReport())
-	m.OutFile, m.OutVar = out, "result"
-	return m, nil
+	return finishStore(m, err, eng, start, &read, &written, out, "result")
 }
 
 // GenerateCube writes the file scenarios' input: a NetCDF-4 file with a

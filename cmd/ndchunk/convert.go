@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -726,7 +727,7 @@ func (a *app) convertParquet(ctx context.Context, s *session, f dataset.File, in
 	}
 	dims := data[0].dims
 	for _, v := range data[1:] {
-		if !equalStrings(v.dims, dims) {
+		if !slices.Equal(v.dims, dims) {
 			return &dataset.Error{Path: in, Var: v.info.Name, Op: "convert to parquet", Err: fmt.Errorf("dimensions (%s) differ from %s's (%s): a long table needs one set of dimensions (pick variables with --vars): %w",
 				strings.Join(v.dims, ", "), data[0].info.Name, strings.Join(dims, ", "), parquet.ErrMismatch)}
 		}
@@ -816,16 +817,4 @@ func firstOr(s []string) string {
 		return ""
 	}
 	return s[0]
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -173,10 +173,21 @@ type result struct {
 func ndchunk(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	need(t)
+	return runCommand(t, dir, nil, binPath, args...)
+}
+
+// runCommand runs name with args (in dir when not "", with env added to
+// the environment) for at most two minutes and returns its outputs and
+// exit status; it fails the test when the command cannot run at all.
+func runCommand(t *testing.T, dir string, env []string, name string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := osexec.CommandContext(ctx, binPath, args...)
+	cmd := osexec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -184,7 +195,7 @@ func ndchunk(t *testing.T, dir string, args ...string) result {
 	if ee, ok := err.(*osexec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatalf("ndchunk %s: %v", strings.Join(args, " "), err)
+		t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
 	}
 	return result{stdout: out.String(), stderr: errb.String(), code: code}
 }

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // mpirunArgs returns mpirun's arguments for np ranks of the binary, or
@@ -32,25 +29,13 @@ func mpirunArgs(t *testing.T, np int) []string {
 	return append(args, binPath)
 }
 
-// mpiNdchunk runs the binary on np ranks.
+// mpiNdchunk runs the binary on np ranks. Shared memory between ranks
+// goes without cross-memory attach, which containers often forbid (ptrace
+// scope).
 func mpiNdchunk(t *testing.T, np int, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := osexec.CommandContext(ctx, "mpirun", append(mpirunArgs(t, np), args...)...)
-	// Shared memory between ranks without cross-memory attach, which
-	// containers often forbid (ptrace scope).
-	cmd.Env = append(os.Environ(), "OMPI_MCA_btl=self,vader", "OMPI_MCA_btl_vader_single_copy_mechanism=none")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*osexec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("mpirun ndchunk %s: %v", strings.Join(args, " "), err)
-	}
-	return result{stdout: out.String(), stderr: errb.String(), code: code}
+	env := []string{"OMPI_MCA_btl=self,vader", "OMPI_MCA_btl_vader_single_copy_mechanism=none"}
+	return runCommand(t, "", env, "mpirun", append(mpirunArgs(t, np), args...)...)
 }
 
 // TestMPIConvertAndEval runs convert and eval on 2 and 3 ranks: the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -216,7 +217,7 @@ func Write(ctx context.Context, eng *exec.Engine, path string, t Table, opts Opt
 			return st, fail(v.Name, fmt.Errorf("column name used twice: %w", chunk.ErrShape))
 		}
 		seen[v.Name] = true
-		if v.Dims != nil && !equalStrings(v.Dims, dimNames) {
+		if v.Dims != nil && !slices.Equal(v.Dims, dimNames) {
 			return st, fail(v.Name, fmt.Errorf("dimensions (%s), but the table's are (%s) from %s: a long table needs one set of dimensions: %w",
 				strings.Join(v.Dims, ", "), strings.Join(dimNames, ", "), t.Vars[0].Name, ErrMismatch))
 		}
@@ -348,18 +349,6 @@ func Write(ctx context.Context, eng *exec.Engine, path string, t Table, opts Opt
 		st.FileBytes = fi.Size()
 	}
 	return st, nil
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // pendingBlock is a block that finished before its turn: copies of its

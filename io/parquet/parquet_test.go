@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -119,7 +120,7 @@ func TestWriteReadBack(t *testing.T) {
 	for _, f := range tbl.Schema().Fields() {
 		names = append(names, f.Name)
 	}
-	if want := []string{"time", "lat", "lon", "temp", "flag"}; !equalStrings(names, want) {
+	if want := []string{"time", "lat", "lon", "temp", "flag"}; !slices.Equal(names, want) {
 		t.Errorf("columns %v, want %v", names, want)
 	}
 	if v := rdr.MetaData().KeyValueMetadata().FindValue("title"); v == nil || *v != "test" {
