@@ -217,10 +217,17 @@ func (e *Engine) StoreMany(ctx context.Context, arrays []ndarray.Array, sinks []
 		}
 	}
 	start := time.Now()
-	plan, err := e.Plan(0, arrays...)
+	// The writers' own buffers are held back from the blocks (see
+	// BufferedSink): planned for, and reserved for the whole run.
+	buffers := writeBuffers(sinks, e.opts.Workers)
+	plan, err := e.Plan(buffers, arrays...)
 	if err != nil {
 		return err
 	}
+	if err := e.alloc.Reserve(ctx, buffers); err != nil {
+		return err
+	}
+	defer e.alloc.Unreserve(buffers)
 	planTime := time.Since(start)
 	deliver := func(ctx context.Context, out int, region chunk.Region, b *chunk.Block) error {
 		return sinks[out].WriteRegion(ctx, region, b.Bytes())

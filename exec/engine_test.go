@@ -288,6 +288,42 @@ func TestStoreToMemorySink(t *testing.T) {
 	}
 }
 
+// bufferedSink is a memory sink whose writes claim to hold buf bytes of
+// their own, as a compressing file writer's do.
+type bufferedSink struct {
+	*exec.MemorySink
+	buf int64
+}
+
+func (s bufferedSink) WriteBufferBytes() int64 { return s.buf }
+
+// TestStoreHoldsWriteBuffers checks that Store keeps the writers' own
+// buffers (exec.BufferedSink), one per worker, out of the blocks' budget:
+// the reservation shows in the run's peak, blocks fit beside it, and a
+// Store whose buffers alone exceed the budget is refused before writing.
+func TestStoreHoldsWriteBuffers(t *testing.T) {
+	const budget = 4 << 20
+	x := ndarray.RandomUniform(3, []int{512, 512}, chunk.Float64, chunk.Regular(64, 512))
+	eng := exec.New(exec.Options{MemoryBudget: budget, Workers: 2})
+	sink := bufferedSink{exec.NewMemorySink(chunk.Float64, []int{512, 512}), 1 << 20}
+	if err := eng.Store(context.Background(), x.Mul(ndarray.Float(2)), sink); err != nil {
+		t.Fatal(err)
+	}
+	rep := eng.LastReport()
+	if rep.PeakReservedBytes > budget || rep.PeakLiveBytes+2<<20 > budget {
+		t.Errorf("peak reserved %s, live %s: blocks and the 2 MiB of write buffers must fit the %s budget together",
+			chunk.FormatBytes(rep.PeakReservedBytes), chunk.FormatBytes(rep.PeakLiveBytes), chunk.FormatBytes(budget))
+	}
+	if sink.Result() == nil {
+		t.Error("sink not committed")
+	}
+	huge := bufferedSink{exec.NewMemorySink(chunk.Float64, []int{512, 512}), 3 << 20}
+	err := eng.Store(context.Background(), x, huge)
+	if !errors.Is(err, chunk.ErrOverBudget) || !huge.Aborted() || huge.Written() != 0 {
+		t.Errorf("write buffers over the budget: err %v, aborted %v, %d written", err, huge.Aborted(), huge.Written())
+	}
+}
+
 func TestProgressEvents(t *testing.T) {
 	var events []exec.Event
 	var calls atomic.Int32

@@ -25,6 +25,31 @@ type Sink interface {
 	Abort() error
 }
 
+// BufferedSink is a Sink whose WriteRegion holds memory of its own while it
+// runs, beyond the data it is given: a file writer's chunk, shuffle and
+// compression buffers and its compressor's state. Store keeps that much of
+// the budget free for every worker that may be writing at once, so the
+// budget covers the writers too. Sinks that wrap another should implement
+// it and return what the wrapped one needs (0 when it is not buffered).
+type BufferedSink interface {
+	Sink
+	// WriteBufferBytes returns the most memory one WriteRegion call holds
+	// of its own.
+	WriteBufferBytes() int64
+}
+
+// writeBuffers returns what the sinks' writes hold at once with workers
+// writing: the largest buffer any sink needs, for each worker.
+func writeBuffers(sinks []Sink, workers int) int64 {
+	var most int64
+	for _, s := range sinks {
+		if b, ok := s.(BufferedSink); ok {
+			most = max(most, b.WriteBufferBytes())
+		}
+	}
+	return most * int64(max(workers, 1))
+}
+
 // MemorySink collects an array in memory.
 type MemorySink struct {
 	mu        sync.Mutex

@@ -195,11 +195,11 @@ func spillable(s *Stage) bool {
 func (b *builder) fit(plan *Plan) error {
 	avail := b.opts.Budget - b.opts.ReservedBytes
 	if b.opts.Budget > 0 && avail <= 0 {
-		return fmt.Errorf("planner: the result alone needs %s, at or over the budget of %s: %w", chunk.FormatBytes(b.opts.ReservedBytes), chunk.FormatBytes(b.opts.Budget), chunk.ErrOverBudget)
+		return fmt.Errorf("planner: the result (or the writers' buffers) alone needs %s, at or over the budget of %s: %w", chunk.FormatBytes(b.opts.ReservedBytes), chunk.FormatBytes(b.opts.Budget), chunk.ErrOverBudget)
 	}
 	budget := chunk.FormatBytes(b.opts.Budget)
 	if b.opts.ReservedBytes >= 1<<20 {
-		budget += fmt.Sprintf(" (%s of it held for the result)", chunk.FormatBytes(b.opts.ReservedBytes))
+		budget += fmt.Sprintf(" (%s of it held for the result or the writers' buffers)", chunk.FormatBytes(b.opts.ReservedBytes))
 	}
 	if b.opts.Budget > 0 && b.maxBlock > avail {
 		n := b.maxBlockNode

@@ -27,7 +27,8 @@ type Options struct {
 	// TileElems overrides DefaultTileElems.
 	TileElems int
 	// ReservedBytes is memory the caller holds for the whole run (such as a
-	// Compute result); the plan must fit in Budget minus this.
+	// Compute result, or the buffers of the sinks a Store writes to); the
+	// plan must fit in Budget minus this.
 	ReservedBytes int64
 }
 

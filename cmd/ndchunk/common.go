@@ -20,6 +20,7 @@ import (
 	"github.com/ndchunk/ndchunk/chunk"
 	"github.com/ndchunk/ndchunk/exec"
 	"github.com/ndchunk/ndchunk/exec/mpi"
+	"github.com/ndchunk/ndchunk/io/dataset"
 	"github.com/ndchunk/ndchunk/ndarray"
 	"github.com/ndchunk/ndchunk/planner"
 )
@@ -145,8 +146,9 @@ const residentOverhead = 56 << 20
 // residentGrowth is what the process's resident set grows by, besides the
 // Go heap and the chunk caches, once it reads and writes files: the C
 // libraries' own allocations and the code pages they touch (measured: the
-// demo's convert step peaked 12 MiB above its heap, blocks and caches).
-const residentGrowth = 16 << 20
+// demo's convert step peaked 12 MiB above its heap limit and caches; the
+// rest is margin, since the Go heap limit is soft).
+const residentGrowth = 24 << 20
 
 // newSession sizes the budget and starts an engine. --memory bounds the
 // whole process, so it is split: the C libraries' chunk caches get a
@@ -170,11 +172,10 @@ func (a *app) newSession() (*session, error) {
 	if workers <= 0 {
 		workers = exec.AvailableCPUs()
 	}
-	// Besides the blocks, the heap holds per worker a compressor's or
-	// decoder's state and the compressed chunks on their way to the file,
-	// which the engine does not count (measured: 27 MiB live beyond the
-	// blocks with 2 workers compressing with deflate:1).
-	s.engineBudget = max(heap-int64(8+12*workers)<<20, heap/2)
+	// Besides the blocks, the heap holds the garbage between collections
+	// and the decoders' buffers of reads; the writers' buffers are inside
+	// the engine's budget (exec.BufferedSink).
+	s.engineBudget = max(heap-int64(8+4*workers)<<20, heap*3/4)
 	keep := os.Getenv("GOMEMLIMIT") != ""
 	if !keep {
 		// Below a few tens of MiB the collector would run without pause
@@ -268,6 +269,17 @@ func (s *session) requireLocal(what string) error {
 		return usagef("%s runs on one process: run it without mpirun (or with --backend local)", what)
 	}
 	return nil
+}
+
+// writeBuffers is what the writers of spec's variables will hold back
+// from the blocks while the engine stores them (exec.BufferedSink), so
+// that a plan made before the output exists is the one that runs.
+func (s *session) writeBuffers(spec dataset.Spec) int64 {
+	var most int64
+	for _, v := range spec.Vars {
+		most = max(most, dataset.WriteBufferBytes(v.Chunks, v.DType, v.Deflate > 0 || v.Shuffle))
+	}
+	return most * int64(max(s.eng.Workers(), 1))
 }
 
 // overBudget explains a plan refused for the budget in terms of --memory.

@@ -544,7 +544,7 @@ func (a *app) runConvert(ctx context.Context, in, out string, fl convertFlags) e
 			arrays = append(arrays, ps.Array)
 		}
 	}
-	plan, err := s.eng.Plan(0, arrays...)
+	plan, err := s.eng.Plan(s.writeBuffers(spec), arrays...)
 	if err != nil {
 		return &dataset.Error{Path: in, Op: "convert", Err: s.overBudget(err)}
 	}

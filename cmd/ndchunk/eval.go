@@ -736,7 +736,7 @@ func (a *app) storeResult(ctx context.Context, s *session, c *compiled, src, pat
 		spec.Vars = append(spec.Vars, dataset.VarSpec{Name: cd.info.Name, Dims: []string{cd.dim}, DType: cd.info.DType, FillValue: cd.info.FillValue, Attrs: cd.info.Attrs})
 		arrays = append(arrays, ndarray.FromSource(cd.src, chunk.Auto(0)))
 	}
-	if _, err := s.eng.Plan(0, arrays...); err != nil {
+	if _, err := s.eng.Plan(s.writeBuffers(spec), arrays...); err != nil {
 		return s.overBudget(err)
 	}
 	// Only the writer creates the output (see runConvert).

@@ -352,3 +352,12 @@ func (s *offsetSink) WriteRegion(ctx context.Context, r chunk.Region, data []byt
 
 // Commit implements exec.Sink.
 func (s *offsetSink) Commit(context.Context) error { return nil }
+
+// WriteBufferBytes implements exec.BufferedSink: what the variable's
+// sink's writes hold of their own.
+func (s *offsetSink) WriteBufferBytes() int64 {
+	if b, ok := s.Sink.(exec.BufferedSink); ok {
+		return b.WriteBufferBytes()
+	}
+	return 0
+}

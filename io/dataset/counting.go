@@ -47,3 +47,32 @@ func (c CountingSink) WriteRegion(ctx context.Context, r chunk.Region, data []by
 	c.N.Add(int64(len(data)))
 	return nil
 }
+
+// WriteBufferBytes implements exec.BufferedSink: what the wrapped sink's
+// writes hold of their own.
+func (c CountingSink) WriteBufferBytes() int64 {
+	if b, ok := c.Sink.(exec.BufferedSink); ok {
+		return b.WriteBufferBytes()
+	}
+	return 0
+}
+
+// zlibStateBytes bounds a zlib compressor's own state (window, hash
+// tables, output buffering: 0.8 MiB measured at level 1, 1.4 at level 9).
+const zlibStateBytes = 1 << 20
+
+// WriteBufferBytes is what the drivers' writes of whole chunks of a
+// variable hold of their own (their exec.BufferedSink figure): a chunk
+// assembled and a chunk encoded, and when filtered (shuffle or deflate) a
+// shuffle buffer and a compressor. Callers planning a Store before the
+// output exists use it to hold the same memory back.
+func WriteBufferBytes(chunks []int, dt chunk.DType, filtered bool) int64 {
+	if chunks == nil {
+		return 0
+	}
+	chunkBytes := int64(chunk.Size(chunks)) * int64(dt.Size())
+	if !filtered {
+		return 2 * chunkBytes
+	}
+	return 3*chunkBytes + zlibStateBytes
+}

@@ -470,6 +470,12 @@ func (s *sink) Shape() []int { return s.shape }
 // DType implements exec.Sink.
 func (s *sink) DType() chunk.DType { return s.dtype }
 
+// WriteBufferBytes implements exec.BufferedSink (see
+// dataset.WriteBufferBytes).
+func (s *sink) WriteBufferBytes() int64 {
+	return dataset.WriteBufferBytes(s.chunks, s.dtype, s.chunks != nil && !s.codec.Identity())
+}
+
 // WriteRegion implements exec.Sink. A region made of whole storage chunks
 // is shuffled and deflated here, on the caller's goroutine, and each chunk
 // handed to the library ready to store; any other region is written by the

@@ -473,7 +473,7 @@ func (w *writer) defineVar(spec dataset.Spec, v dataset.VarSpec, group func(stri
 	}
 	cname := cstr(base)
 	defer C.free(unsafe.Pointer(cname))
-	s := &sink{w: w, name: v.Name, gid: gid, dtype: v.DType, shape: shape}
+	s := &sink{w: w, name: v.Name, gid: gid, dtype: v.DType, shape: shape, filtered: v.Deflate > 0 || v.Shuffle}
 	if st := C.nc_def_var(gid, cname, t.xtype, C.int(len(ids)), idp, &s.varid); st != 0 {
 		return nil, reason(st, kindWrite)
 	}
@@ -714,6 +714,7 @@ type sink struct {
 	fill      []byte     // the declared fill value as one stored element, or nil
 	h5path    string     // the variable's HDF5 dataset in a NetCDF-4 file
 	direct    *directVar // set in the HDF5 data phase of a NetCDF-4 file
+	filtered  bool       // deflate or shuffle asked for
 
 	// handed and done are guarded by w.mu: a sink handed out by Sink must
 	// be committed before the file is.
@@ -727,6 +728,12 @@ func (s *sink) Shape() []int { return s.shape }
 
 // DType implements exec.Sink.
 func (s *sink) DType() chunk.DType { return s.dtype }
+
+// WriteBufferBytes implements exec.BufferedSink (see
+// dataset.WriteBufferBytes).
+func (s *sink) WriteBufferBytes() int64 {
+	return dataset.WriteBufferBytes(s.chunks, s.dtype, s.filtered)
+}
 
 // WriteRegion implements exec.Sink. In a NetCDF-4 file, regions made of
 // whole storage chunks go through the direct chunk path (compressed in
