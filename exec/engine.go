@@ -219,7 +219,7 @@ func (e *Engine) StoreMany(ctx context.Context, arrays []ndarray.Array, sinks []
 	start := time.Now()
 	// The writers' own buffers are held back from the blocks (see
 	// BufferedSink): planned for, and reserved for the whole run.
-	buffers := writeBuffers(sinks, e.opts.Workers)
+	buffers := SinkBuffers(sinks, e.opts.Workers)
 	plan, err := e.Plan(buffers, arrays...)
 	if err != nil {
 		return err

@@ -38,9 +38,10 @@ type BufferedSink interface {
 	WriteBufferBytes() int64
 }
 
-// writeBuffers returns what the sinks' writes hold at once with workers
-// writing: the largest buffer any sink needs, for each worker.
-func writeBuffers(sinks []Sink, workers int) int64 {
+// SinkBuffers returns what the sinks' writes hold at once with workers
+// writing: the largest buffer any sink needs (see BufferedSink), for each
+// worker. Nil sinks hold nothing.
+func SinkBuffers(sinks []Sink, workers int) int64 {
 	var most int64
 	for _, s := range sinks {
 		if b, ok := s.(BufferedSink); ok {

@@ -280,13 +280,30 @@ func (e *Engine) StoreMany(ctx context.Context, arrays []ndarray.Array, sinks []
 	}()
 	start := time.Now()
 	err = checkStore(arrays, sinks, writer)
+	// The writer's sinks hold buffers of their own (exec.BufferedSink):
+	// every rank plans with them held back, so that the plans agree, and
+	// the writer reserves them for the run.
+	var buffers int64
+	if writer {
+		buffers = exec.SinkBuffers(sinks, e.opts.Workers)
+	}
+	_, most := agreeStatus(nil, false, []int64{-buffers})
+	buffers = -most[0]
 	var plan *planner.Plan
 	if err == nil {
-		plan, err = e.Plan(0, arrays...)
+		plan, err = e.Plan(buffers, arrays...)
 	}
 	planTime := time.Since(start)
 	if err := e.agreePlan(err, plan); err != nil {
 		return err
+	}
+	if writer {
+		// Nothing else is reserved before the run, and the plan fits
+		// beside the buffers, so this does not wait.
+		if err := e.local.Allocator().Reserve(ctx, buffers); err != nil {
+			return err
+		}
+		defer e.local.Allocator().Unreserve(buffers)
 	}
 	deliver := func(ctx context.Context, out int, region chunk.Region, b *chunk.Block) error {
 		return sinks[out].WriteRegion(ctx, region, b.Bytes())
