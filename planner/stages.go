@@ -17,9 +17,16 @@ type reduceInfo struct {
 	outDType chunk.DType
 	final    map[*Task][]int // finalising tasks -> output block shape
 	partial  map[*Task][]int // task -> partial shape
+	// red is built once when the stage is planned and shared by its
+	// tasks (a Reducer is safe for concurrent use, each task with its own
+	// Partial): building one per task cost an allocation burst per block.
+	red *ops.Reducer
 }
 
 func (ri *reduceInfo) reducer() (*ops.Reducer, error) {
+	if ri.red != nil {
+		return ri.red, nil
+	}
 	return ops.NewReducer(ri.op.Fn, ri.in, ri.op.Axes, ri.inShape, ri.op.Ddof)
 }
 
@@ -34,7 +41,7 @@ func (b *builder) reduceStages(n *ndarray.Node) (*matNode, error) {
 		return nil, err
 	}
 	ri := &reduceInfo{op: op, in: in.DType(), inShape: in.Shape(), outDType: n.DType(), final: map[*Task][]int{}, partial: map[*Task][]int{}}
-	if _, err := ri.reducer(); err != nil {
+	if ri.red, err = ri.reducer(); err != nil {
 		return nil, fmt.Errorf("planner: %s: %w", op.Fn, err)
 	}
 	m := &matNode{n: n}
