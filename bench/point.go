@@ -32,8 +32,8 @@ type Point struct {
 	Chunks  []int `json:"chunks"`
 	Workers int   `json:"workers"`
 	Budget  int64 `json:"budget"`
-	// Inputs are the file inputs as NAME=FILE:VAR (anomaly, rechunk and
-	// rechunk read the first; file-expr binds every NAME).
+	// Inputs are the file inputs as NAME=FILE:VAR (anomaly and rechunk
+	// read the first; file-expr binds every NAME).
 	Inputs []Input `json:"inputs,omitempty"`
 	// Expr is file-expr's expression.
 	Expr string `json:"expr,omitempty"`
