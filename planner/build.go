@@ -64,7 +64,7 @@ func Build(arrays []ndarray.Array, opts Options) (*Plan, error) {
 			d.Consumers++
 		}
 	}
-	plan.Tasks = orderTasks(plan.Outputs)
+	plan.Tasks = orderTasks(plan.Outputs, len(b.tasks))
 	plan.MaxBlockBytes = b.maxBlock
 	if err := b.fit(plan); err != nil {
 		return nil, err

@@ -21,11 +21,13 @@ import (
 // rechunk through a persisted array cheap: each source block is cut into
 // all its pieces right after it is read, rather than kept (or spilled whole
 // and reloaded) for every target block that needs a piece of it.
-func orderTasks(outputs []Output) []*Task {
+func orderTasks(outputs []Output, nTasks int) []*Task {
 	var order []*Task
-	seen := map[*Task]bool{}
-	placed := map[*Task]bool{}
-	consumers := map[*Task][]*Task{}
+	// Per-task state lives in slices indexed by Task.ID (0 to nTasks-1):
+	// maps keyed by task cost a rehash storm on plans of many tasks.
+	seen := make([]bool, nTasks)
+	placed := make([]bool, nTasks)
+	consumers := make([][]*Task, nTasks)
 	// Collect the reachable graph and its consumer lists.
 	var all []*Task
 	var walk []*Task
@@ -35,13 +37,13 @@ func orderTasks(outputs []Output) []*Task {
 	for len(walk) > 0 {
 		t := walk[len(walk)-1]
 		walk = walk[:len(walk)-1]
-		if seen[t] {
+		if seen[t.ID] {
 			continue
 		}
-		seen[t] = true
+		seen[t.ID] = true
 		all = append(all, t)
 		for _, d := range t.Deps {
-			consumers[d] = append(consumers[d], t)
+			consumers[d.ID] = append(consumers[d.ID], t)
 			walk = append(walk, d)
 		}
 	}
@@ -51,25 +53,25 @@ func orderTasks(outputs []Output) []*Task {
 	// unplaced counts each task's inputs not yet placed, so checking
 	// whether a reader could run now costs nothing on wide graphs (a
 	// rechunk's target blocks each read hundreds of pieces).
-	unplaced := make(map[*Task]int, len(all))
+	unplaced := make([]int, nTasks)
 	for _, t := range all {
-		unplaced[t] = len(t.Deps)
+		unplaced[t.ID] = len(t.Deps)
 	}
-	ready := func(c *Task) bool { return unplaced[c] == 0 }
+	ready := func(c *Task) bool { return unplaced[c.ID] == 0 }
 	var place func(t *Task)
 	place = func(t *Task) {
 		t.Order = len(order)
 		order = append(order, t)
-		placed[t] = true
-		for _, c := range consumers[t] {
-			unplaced[c]--
+		placed[t.ID] = true
+		for _, c := range consumers[t.ID] {
+			unplaced[c.ID]--
 		}
 		for _, d := range t.Deps {
 			var rest []*Task
 			var bytes int64
 			eager := true
-			for _, c := range consumers[d] {
-				if placed[c] {
+			for _, c := range consumers[d.ID] {
+				if placed[c.ID] {
 					continue
 				}
 				if !ready(c) {
@@ -83,7 +85,7 @@ func orderTasks(outputs []Output) []*Task {
 				continue
 			}
 			for _, c := range rest {
-				if !placed[c] {
+				if !placed[c.ID] {
 					place(c)
 				}
 			}
@@ -94,25 +96,25 @@ func orderTasks(outputs []Output) []*Task {
 		next int
 	}
 	var stack []frame
-	pushed := map[*Task]bool{}
+	pushed := make([]bool, nTasks)
 	for _, out := range outputs {
 		for _, root := range out.Tasks {
-			if pushed[root] {
+			if pushed[root.ID] {
 				continue
 			}
-			pushed[root] = true
+			pushed[root.ID] = true
 			stack = append(stack, frame{t: root})
 			for len(stack) > 0 {
 				top := &stack[len(stack)-1]
-				if placed[top.t] {
+				if placed[top.t.ID] {
 					stack = stack[:len(stack)-1]
 					continue
 				}
 				if top.next < len(top.t.Deps) {
 					d := top.t.Deps[top.next]
 					top.next++
-					if !pushed[d] {
-						pushed[d] = true
+					if !pushed[d.ID] {
+						pushed[d.ID] = true
 						stack = append(stack, frame{t: d})
 					}
 					continue
