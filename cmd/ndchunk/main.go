@@ -92,9 +92,16 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		if agreed := a.mpi.Agree(err); err == nil {
 			err = agreed
 		}
-		if ferr := mpi.Finalize(); ferr != nil && err == nil {
-			err = ferr
+		// Rank 0 prints before any rank may exit: mpirun tears the job
+		// down as soon as one rank exits with a failure, which could cut
+		// rank 0 off before its message is out. The second agreement is
+		// the barrier.
+		status := a.report(ctx, err)
+		a.mpi.Agree(nil)
+		if ferr := mpi.Finalize(); ferr != nil && status == exitOK {
+			status = a.report(ctx, ferr)
 		}
+		return status
 	}
 	return a.report(ctx, err)
 }
