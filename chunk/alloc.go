@@ -236,6 +236,7 @@ func (a *Allocator) Alloc(dt DType, shape []int) *Block {
 	n := Size(shape) * dt.Size()
 	size := (n + 7) &^ 7
 	var buf []byte
+	var live int64
 	if size > 0 {
 		a.mu.Lock()
 		if list := a.pool[size]; len(list) > 0 {
@@ -247,6 +248,10 @@ func (a *Allocator) Alloc(dt DType, shape []int) *Block {
 		} else {
 			a.trimLocked(int64(size))
 		}
+		// Counted live under the lock that trimmed for it: a free on
+		// another goroutine decides what to pool from cached and live
+		// together, and must see these bytes.
+		live = a.live.Add(int64(size))
 		a.mu.Unlock()
 		if buf == nil {
 			buf = alignedBytes(size)
@@ -260,7 +265,6 @@ func (a *Allocator) Alloc(dt DType, shape []int) *Block {
 	}
 	b.refs.Store(1)
 	a.allocs.Add(1)
-	live := a.live.Add(int64(size))
 	for {
 		p := a.peakLive.Load()
 		if live <= p || a.peakLive.CompareAndSwap(p, live) {
@@ -279,7 +283,6 @@ func (a *Allocator) AllocZeroed(dt DType, shape []int) *Block {
 
 func (a *Allocator) free(b *Block) {
 	size := b.size
-	a.live.Add(-int64(size))
 	if size == 0 {
 		return
 	}
@@ -287,6 +290,7 @@ func (a *Allocator) free(b *Block) {
 	b.data, b.full = nil, nil
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.live.Add(-int64(size))
 	room := int64(unlimitedCache)
 	if a.limit > 0 {
 		room = a.limit - a.live.Load()
