@@ -38,15 +38,23 @@ type BufferedSink interface {
 	WriteBufferBytes() int64
 }
 
+// BufferBytes returns what one WriteRegion of s holds of its own: its
+// WriteBufferBytes when it is a BufferedSink, else 0. Sinks that wrap
+// another forward it with this.
+func BufferBytes(s Sink) int64 {
+	if b, ok := s.(BufferedSink); ok {
+		return b.WriteBufferBytes()
+	}
+	return 0
+}
+
 // SinkBuffers returns what the sinks' writes hold at once with workers
 // writing: the largest buffer any sink needs (see BufferedSink), for each
 // worker. Nil sinks hold nothing.
 func SinkBuffers(sinks []Sink, workers int) int64 {
 	var most int64
 	for _, s := range sinks {
-		if b, ok := s.(BufferedSink); ok {
-			most = max(most, b.WriteBufferBytes())
-		}
+		most = max(most, BufferBytes(s))
 	}
 	return most * int64(max(workers, 1))
 }

@@ -355,9 +355,4 @@ func (s *offsetSink) Commit(context.Context) error { return nil }
 
 // WriteBufferBytes implements exec.BufferedSink: what the variable's
 // sink's writes hold of their own.
-func (s *offsetSink) WriteBufferBytes() int64 {
-	if b, ok := s.Sink.(exec.BufferedSink); ok {
-		return b.WriteBufferBytes()
-	}
-	return 0
-}
+func (s *offsetSink) WriteBufferBytes() int64 { return exec.BufferBytes(s.Sink) }

@@ -50,12 +50,7 @@ func (c CountingSink) WriteRegion(ctx context.Context, r chunk.Region, data []by
 
 // WriteBufferBytes implements exec.BufferedSink: what the wrapped sink's
 // writes hold of their own.
-func (c CountingSink) WriteBufferBytes() int64 {
-	if b, ok := c.Sink.(exec.BufferedSink); ok {
-		return b.WriteBufferBytes()
-	}
-	return 0
-}
+func (c CountingSink) WriteBufferBytes() int64 { return exec.BufferBytes(c.Sink) }
 
 // zlibStateBytes bounds a zlib compressor's own state (window, hash
 // tables, output buffering: 0.8 MiB measured at level 1, 1.4 at level 9).
